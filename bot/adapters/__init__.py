@@ -1,0 +1,1 @@
+"""Adapters turn engine events into I/O. They never import each other."""

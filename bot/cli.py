@@ -1,0 +1,118 @@
+"""The ``carercheck`` command."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bot.config import Config
+from bot.content import build_engine, load_flows
+from bot.engine import FlowError
+
+log = logging.getLogger("carercheck")
+
+
+def now() -> datetime:
+    """The wall clock, in UTC: adapters hand it to the engine with every input."""
+    return datetime.now(UTC)
+
+
+def _chat(args: argparse.Namespace, cfg: Config) -> int:
+    from bot.adapters import jsonl, terminal  # noqa: PLC0415 - only the chat needs them
+    from bot.storage import Conversations, ConversationStore, connect, upgrade  # noqa: PLC0415
+
+    engine = build_engine(cfg.flows_dir, cfg.locales_dir)
+    db = connect(cfg.database_url)
+    upgrade(db)
+    conversations = Conversations(engine, ConversationStore(db), channel="terminal")
+    driver = jsonl if args.jsonl else terminal
+    driver.run(conversations, args.user, sys.stdin, sys.stdout, clock=now, language=args.lang)
+    return 0
+
+
+def _flows_check(args: argparse.Namespace, cfg: Config) -> int:
+    flows, services, problems = load_flows(cfg.flows_dir)
+    if not problems:
+        try:
+            build_engine(cfg.flows_dir, cfg.locales_dir)
+        except FlowError as exc:
+            problems = exc.problems
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if problems:
+        print(f"{len(problems)} problem(s) found", file=sys.stderr)
+        return 1
+    nodes = sum(len(f.nodes) for f in flows)
+    print(f"ok: {len(flows)} flow(s), {nodes} nodes, {len(services)} services")
+    return 0
+
+
+def _flows_diagram(args: argparse.Namespace, cfg: Config) -> int:
+    from bot.diagram import draw  # noqa: PLC0415 - graphviz is only needed here
+
+    flows, _, _ = load_flows(cfg.flows_dir)
+    found = [f for f in flows if f.id == args.flow]
+    if not found:
+        known = ", ".join(sorted(f.id for f in flows)) or "none"
+        print(f"unknown flow {args.flow!r} (known: {known})", file=sys.stderr)
+        return 2
+    out = draw(found[0], Path(args.output))
+    print(f"wrote {out}")
+    return 0
+
+
+def _db(args: argparse.Namespace, cfg: Config) -> int:
+    from bot.storage import connect, migrate  # noqa: PLC0415
+
+    db = connect(cfg.database_url)
+    if args.action == "upgrade":
+        migrate.upgrade(db, args.revision or "head")
+    elif args.action == "downgrade":
+        migrate.downgrade(db, args.revision or "base")
+    print(f"database at revision {migrate.current(db) or 'none'}")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    """The command-line interface."""
+    p = argparse.ArgumentParser(prog="carercheck", description="Am I a carer? screening bot")
+    sub = p.add_subparsers(dest="cmd", required=True)
+    chat = sub.add_parser("chat", help="talk to the bot in this terminal")
+    chat.add_argument("--lang", default=None, help="language code, e.g. en")
+    chat.add_argument("--user", default="local", help="who is chatting (resume by reusing it)")
+    chat.add_argument("--jsonl", action="store_true", help="JSON lines in and out, for programs")
+    chat.set_defaults(fn=_chat)
+    flows = sub.add_parser("flows", help="check or draw flows").add_subparsers(
+        dest="flows_cmd", required=True
+    )
+    flows.add_parser("check", help="validate every flow").set_defaults(fn=_flows_check)
+    diagram = flows.add_parser("diagram", help="draw a flow as SVG (needs Graphviz)")
+    diagram.add_argument("flow")
+    diagram.add_argument("-o", "--output", required=True)
+    diagram.set_defaults(fn=_flows_diagram)
+    db = sub.add_parser("db", help="database migrations")
+    db.add_argument("action", choices=["upgrade", "downgrade", "current"])
+    db.add_argument("revision", nargs="?")
+    db.set_defaults(fn=_db)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``carercheck`` command."""
+    args = parser().parse_args(argv)
+    cfg = Config.load()
+    logging.basicConfig(level=cfg.log_level, format="%(levelname)s %(name)s %(message)s")
+    try:
+        code: int = args.fn(args, cfg)
+    except FlowError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,69 @@
+"""The one place that reads the environment: the environment, then ``.env``, then the default."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PREFIX = "CARERCHECK_"
+
+
+class Secret:
+    """A value that never shows itself in logs, reprs or tracebacks."""
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def reveal(self) -> str:
+        """The secret itself; call only where it is used."""
+        return self._value
+
+    def __repr__(self) -> str:
+        return "Secret('**********')"
+
+    __str__ = __repr__
+
+
+def read_dotenv(path: Path) -> dict[str, str]:
+    """``KEY=value`` lines of a ``.env`` file (comments and blank lines ignored)."""
+    if not path.is_file():
+        return {}
+    values: dict[str, str] = {}
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#") or "=" not in line:
+            continue
+        key, _, value = line.partition("=")
+        values[key.strip()] = value.strip().strip("'\"")
+    return values
+
+
+@dataclass(frozen=True)
+class Config:
+    """Every setting carercheck has. Document new ones in the README's config table."""
+
+    database_url: str
+    flows_dir: Path
+    locales_dir: Path
+    default_language: str
+    log_level: str
+
+    @classmethod
+    def load(cls, environ: dict[str, str] | None = None, dotenv: Path | None = None) -> Config:
+        """Read settings from ``environ`` (default: the process), then ``.env``, then defaults."""
+        env = dict(os.environ) if environ is None else environ
+        file_values = read_dotenv(dotenv if dotenv is not None else Path(".env"))
+
+        def get(name: str, default: str) -> str:
+            key = PREFIX + name
+            return env.get(key) or file_values.get(key) or default
+
+        root = Path(__file__).resolve().parent.parent
+        return cls(
+            database_url=get("DATABASE_URL", "sqlite:///carercheck.db"),
+            flows_dir=Path(get("FLOWS_DIR", str(root / "flows"))),
+            locales_dir=Path(get("LOCALES_DIR", str(root / "locales"))),
+            default_language=get("DEFAULT_LANGUAGE", "en"),
+            log_level=get("LOG_LEVEL", "WARNING"),
+        )

@@ -1,0 +1,47 @@
+"""Load the flows, services and catalogs from disk and build the engine."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.engine import Engine, Flow, FlowError, Problem, Service, parse_flow, parse_services
+from bot.i18n import Catalogs
+
+DEFAULT_FLOW = "adult_screening"
+
+
+def load_flows(flows_dir: Path) -> tuple[list[Flow], list[Service], list[Problem]]:
+    """Every flow in ``flows_dir/*.yaml`` and service in ``flows_dir/services/*.yaml``."""
+    flows: list[Flow] = []
+    services: list[Service] = []
+    problems: list[Problem] = []
+    for path in sorted(flows_dir.glob("*.yaml")):
+        try:
+            flows.append(parse_flow(path.read_text(encoding="utf-8"), _name(path)))
+        except FlowError as exc:
+            problems += exc.problems
+    for path in sorted((flows_dir / "services").glob("*.yaml")):
+        try:
+            services += parse_services(path.read_text(encoding="utf-8"), _name(path))
+        except FlowError as exc:
+            problems += exc.problems
+    if not flows and not problems:
+        problems.append(Problem(str(flows_dir), None, None, "no flows found"))
+    return flows, services, problems
+
+
+def build_engine(flows_dir: Path, locales_dir: Path | None = None) -> Engine:
+    """The engine for these flows; raise FlowError listing every problem."""
+    flows, services, problems = load_flows(flows_dir)
+    if problems:
+        raise FlowError(problems)
+    ids = {f.id for f in flows}
+    default = DEFAULT_FLOW if DEFAULT_FLOW in ids else flows[0].id
+    return Engine(flows, services, Catalogs(locales_dir), default_flow=default)
+
+
+def _name(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)

@@ -1,0 +1,52 @@
+"""The dialogue engine: flows as data in, events out. It performs no I/O.
+
+Hosts build an ``Engine`` once from parsed flows, then for each conversation call
+``Session.start()`` or ``Session.resume(input)`` and carry out the returned events.
+"""
+
+from bot.engine.definition import Flow, Node, Option, Service
+from bot.engine.errors import FlowError, Problem
+from bot.engine.events import (
+    Event,
+    LanguageChanged,
+    MessageCreated,
+    OptionView,
+    Outcome,
+    OutcomeReached,
+    ReferralOffered,
+    SessionRestarted,
+    SessionStopped,
+)
+from bot.engine.inputs import COMMANDS, Choose, Command, Input, Text
+from bot.engine.loader import parse_flow, parse_services
+from bot.engine.runtime import Engine
+from bot.engine.session import Session
+from bot.engine.state import CorruptSession
+
+__all__ = [
+    "COMMANDS",
+    "Choose",
+    "Command",
+    "CorruptSession",
+    "Engine",
+    "Event",
+    "Flow",
+    "FlowError",
+    "Input",
+    "LanguageChanged",
+    "MessageCreated",
+    "Node",
+    "Option",
+    "OptionView",
+    "Outcome",
+    "OutcomeReached",
+    "Problem",
+    "ReferralOffered",
+    "Service",
+    "Session",
+    "SessionRestarted",
+    "SessionStopped",
+    "Text",
+    "parse_flow",
+    "parse_services",
+]

@@ -1,0 +1,18 @@
+"""Named limits of the engine. Change them here, never inline."""
+
+from typing import Final
+
+SPEC_VERSIONS: Final = frozenset({"1.0"})
+"""Flow ``spec_version`` values this engine can read."""
+
+SESSION_FORMAT: Final = 1
+"""Version of the serialised session; older or newer rows start a fresh conversation."""
+
+MAX_INPUT_CHARS: Final = 2000
+"""Free text longer than this is cut before matching (the rest cannot be an answer)."""
+
+MAX_PASSING_NODES: Final = 100
+"""Passing nodes visited in one turn before the engine gives up on a routing loop."""
+
+MAX_ANSWERS: Final = 500
+"""Answers kept in one session; a longer session is a runaway and is refused."""

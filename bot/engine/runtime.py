@@ -1,0 +1,66 @@
+"""The engine: validated flows, their shared machines, services and languages."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from datetime import datetime
+
+from bot.engine.definition import Flow, Service
+from bot.engine.errors import FlowError
+from bot.engine.machine import FlowMachine
+from bot.engine.session import Session
+from bot.engine.state import CorruptSession, RunState
+from bot.engine.validate import check_services
+from bot.i18n import Catalogs, Translator
+
+
+class Engine:
+    """Everything conversations share. Built once at start-up; holds no conversation."""
+
+    def __init__(
+        self,
+        flows: Iterable[Flow],
+        services: Iterable[Service] = (),
+        catalogs: Catalogs | None = None,
+        default_flow: str | None = None,
+    ) -> None:
+        self.flows = {f.id: f for f in flows}
+        self.services = {s.id: s for s in services}
+        problems = check_services(list(self.flows.values()), list(self.services.values()))
+        if problems:
+            raise FlowError(problems)
+        if not self.flows:
+            raise ValueError("no flows to run")
+        self.machines = {fid: FlowMachine(f) for fid, f in self.flows.items()}
+        self.catalogs = catalogs or Catalogs()
+        self.default_flow = default_flow or next(iter(self.flows))
+        if self.default_flow not in self.flows:
+            raise ValueError(f"unknown default flow {self.default_flow!r}")
+
+    def translator(self, language: str) -> Translator:
+        """The translator for ``language`` (English when there is no catalog)."""
+        return self.catalogs.get(language)
+
+    def new_session(
+        self, *, at: datetime, language: str = "en", flow: str | None = None
+    ) -> Session:
+        """A fresh conversation; call ``start()`` on it for the first messages."""
+        flow_id = flow or self.default_flow
+        lang = language if self.catalogs.supports(language) else "en"
+        state = RunState(flow_id, lang, self.flows[flow_id].start, at, at)
+        return Session(self, state)
+
+    def load_session(self, data: str) -> Session:
+        """A session from its JSON; raise CorruptSession if it cannot be continued."""
+        try:
+            raw = json.loads(data)
+        except (ValueError, TypeError) as exc:
+            raise CorruptSession("not JSON") from exc
+        state = RunState.from_dict(raw)
+        flow = self.flows.get(state.flow)
+        if flow is None or state.node not in flow.nodes:
+            raise CorruptSession("the flow has changed since this session was saved")
+        if any(node not in flow.nodes for node, _ in state.answers):
+            raise CorruptSession("the flow has changed since this session was saved")
+        return Session(self, state)

@@ -1,0 +1,180 @@
+"""One conversation: ``start()`` and ``resume(input)`` return events and never do I/O."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+from bot.engine import texts
+from bot.engine.events import (
+    HELP,
+    NOTICE,
+    REPROMPT,
+    URGENT,
+    Event,
+    LanguageChanged,
+    MessageCreated,
+    SessionRestarted,
+    SessionStopped,
+)
+from bot.engine.inputs import Choose, Command, Input, Text
+from bot.engine.limits import MAX_INPUT_CHARS
+from bot.engine.render import Renderer
+from bot.engine.state import DONE, STOPPED, WAITING
+from bot.engine.steps import Steps
+from bot.engine.text import clean
+
+
+class Session(Steps):
+    """A conversation's state plus the engine that moves it."""
+
+    @property
+    def done(self) -> bool:
+        """Whether the conversation has finished (an outcome) or was stopped."""
+        return self.state.status in (DONE, STOPPED)
+
+    def to_json(self) -> str:
+        """The whole conversation as JSON; ``Engine.load_session`` reads it back."""
+        return json.dumps(self.state.to_dict(), ensure_ascii=False, separators=(",", ":"))
+
+    def damaged(self) -> list[Event]:
+        """What to say when a saved conversation could not be read and this one replaces it."""
+        notice = MessageCreated(self.renderer().system(texts.DAMAGED), NOTICE)
+        return [SessionRestarted("corrupt"), notice]
+
+    def resume(self, inp: Input) -> list[Event]:
+        """Take one input and return what happened, as events."""
+        if inp.at - self.state.updated_at > timedelta(minutes=self.flow.expire_after_minutes):
+            self._reset()
+            self.state.updated_at = inp.at
+            notice = MessageCreated(self.renderer().system(texts.EXPIRED), NOTICE)
+            return [SessionRestarted("expired"), notice, *self.start()]
+        self.state.updated_at = max(self.state.updated_at, inp.at)
+        self.state.turns += 1
+        events: list[Event] = []
+        if self.state.status == STOPPED:
+            self.state.status = WAITING
+            events.append(MessageCreated(self.renderer().system(texts.WELCOME_BACK), NOTICE))
+            if isinstance(inp, Text) and self._idle_chatter(inp.text):
+                return events + self.current()
+        if isinstance(inp, Command):
+            return events + self.command(inp.name, inp.arg)
+        if isinstance(inp, Choose):
+            return events + self._choose(inp)
+        if isinstance(inp, Text):
+            return events + self._text(inp.text)
+        raise TypeError(f"unknown input {type(inp).__name__}")
+
+    def _idle_chatter(self, raw: str) -> bool:
+        """Text that is neither a command nor an answer (a "hi" after a pause, say)."""
+        text = clean(raw, MAX_INPUT_CHARS)
+        return not text.startswith("/") and self._understand(text) is None
+
+    # -- input kinds ----------------------------------------------------------------------------
+
+    def _choose(self, inp: Choose) -> list[Event]:
+        r = self.renderer()
+        if self.state.awaiting == "language":
+            return self._set_language(inp.option)
+        if self.state.status == DONE:
+            return self.command("restart") if inp.option == "restart" else [self._finished(r)]
+        if inp.prompt is not None and inp.prompt != self.state.asked:
+            return [MessageCreated(r.system(texts.STALE), NOTICE), r.question(self.node)]
+        if self.node.option(inp.option) is None:
+            return [MessageCreated(r.system(texts.UNKNOWN_CHOICE), NOTICE), r.question(self.node)]
+        return self._answer(inp.option)
+
+    def _text(self, raw: str) -> list[Event]:
+        text = clean(raw, MAX_INPUT_CHARS)
+        if text.startswith("/"):
+            name, _, arg = text[1:].partition(" ")
+            return self.command(name.strip().casefold(), arg.strip() or None)
+        understood = self._understand(text)
+        if understood is None:
+            return self._not_understood(self.renderer(), raw, text)
+        kind, value = understood
+        if kind == "answer":
+            return self._answer(value)
+        if kind == "language":
+            return self._set_language(str(value))
+        return self.command(str(value))
+
+    def _not_understood(self, r: Renderer, raw: str, text: str) -> list[Event]:
+        if self.state.status == DONE:
+            return [self._finished(r)]
+        if self.state.awaiting == "language":
+            return [
+                MessageCreated(r.system(texts.LANGUAGE_MISSING), REPROMPT),
+                self._language_picker(r),
+            ]
+        if not text:
+            why = texts.EMPTY
+        elif len(raw) > MAX_INPUT_CHARS:
+            why = texts.TOO_LONG
+        elif not self.node.options:
+            why = texts.NOT_A_NUMBER
+        else:
+            why = texts.NOT_UNDERSTOOD
+        return [MessageCreated(r.system(why), REPROMPT), r.question(self.node, REPROMPT)]
+
+    # -- global commands: they work from every node -------------------------------------------
+
+    def command(self, name: str, arg: str | None = None) -> list[Event]:
+        """Carry out a global command: back, restart, help, stop, language, urgent or start."""
+        r = self.renderer()
+        if name == "back":
+            return self._back(r)
+        if name == "restart":
+            self._reset()
+            notice = MessageCreated(r.system(texts.RESTARTED), NOTICE)
+            return [SessionRestarted("command"), notice, *self.start()]
+        if name == "help":
+            if self.state.awaiting or self.state.status == DONE:
+                return self.current()
+            return [r.help(self.node, HELP)]
+        if name == "stop":
+            return self._stop(r)
+        if name == "language":
+            return self._set_language(arg) if arg else self._ask_language(r)
+        if name == "urgent":
+            urgent = [s for s in self.engine.services.values() if s.urgent]
+            return [r.services(texts.URGENT_INTRO, urgent, URGENT), *self.current()]
+        if name == "start":
+            return self.current()
+        notice = MessageCreated(r.system(texts.UNKNOWN_COMMAND), NOTICE)
+        return [notice, *self.current()]
+
+    def _back(self, r: Renderer) -> list[Event]:
+        if self.state.awaiting:
+            self.state.awaiting = None
+            return self.current()
+        if not self.state.answers:
+            return [MessageCreated(r.system(texts.BACK_AT_START), NOTICE), *self.current()]
+        self._replay(self.state.answers[:-1])
+        return [MessageCreated(r.system(texts.BACK), NOTICE), *self.current()]
+
+    def _stop(self, r: Renderer) -> list[Event]:
+        self.state.status = STOPPED
+        days = max(1, self.flow.expire_after_minutes // (60 * 24))
+        text = r.tr.npgettext(texts.CONTEXT, texts.STOP_ONE, texts.STOP_MANY, days)
+        return [SessionStopped(), MessageCreated(text.replace("{days}", str(days)), NOTICE)]
+
+    def _ask_language(self, r: Renderer) -> list[Event]:
+        self.state.awaiting = "language"
+        self.state.asked += 1
+        return [self._language_picker(r)]
+
+    def _set_language(self, code: str) -> list[Event]:
+        wanted = code.replace("-", "_").casefold()
+        match = [c for c in self.engine.catalogs.languages() if c.casefold() == wanted]
+        if not match:
+            self.state.awaiting = "language"
+            self.state.asked += 1
+            r = self.renderer()
+            return [
+                MessageCreated(r.system(texts.LANGUAGE_MISSING), NOTICE),
+                self._language_picker(r),
+            ]
+        self.state.language, self.state.awaiting = match[0], None
+        notice = MessageCreated(self.renderer().system(texts.LANGUAGE_SET), NOTICE)
+        return [LanguageChanged(match[0]), notice, *self.current()]

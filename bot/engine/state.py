@@ -1,0 +1,108 @@
+"""The mutable state of one conversation, and its JSON form."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from bot.engine.limits import MAX_ANSWERS, SESSION_FORMAT
+
+Value = str | int
+
+WAITING = "waiting"
+DONE = "done"
+STOPPED = "stopped"
+STATUSES = frozenset({WAITING, DONE, STOPPED})
+
+
+class CorruptSession(ValueError):
+    """A stored session that cannot be read: wrong format version, or damaged."""
+
+
+@dataclass
+class RunState:
+    """Where a conversation stands. Everything in it round-trips through JSON."""
+
+    flow: str
+    language: str
+    node: str
+    started_at: datetime
+    updated_at: datetime
+    status: str = WAITING
+    awaiting: str | None = None
+    answers: list[tuple[str, Value]] = field(default_factory=list)
+    results: dict[str, Value] = field(default_factory=dict)
+    roles: list[str] = field(default_factory=list)
+    flags: list[str] = field(default_factory=list)
+    signposts: list[str] = field(default_factory=list)
+    referral_offered: bool = False
+    outcome: str | None = None
+    asked: int = 0
+    turns: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON-ready form of this state."""
+        return {
+            "format": SESSION_FORMAT,
+            "flow": self.flow,
+            "language": self.language,
+            "node": self.node,
+            "started_at": self.started_at.isoformat(),
+            "updated_at": self.updated_at.isoformat(),
+            "status": self.status,
+            "awaiting": self.awaiting,
+            "answers": [[n, v] for n, v in self.answers],
+            "results": dict(self.results),
+            "roles": list(self.roles),
+            "flags": list(self.flags),
+            "signposts": list(self.signposts),
+            "referral_offered": self.referral_offered,
+            "outcome": self.outcome,
+            "asked": self.asked,
+            "turns": self.turns,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Any) -> RunState:
+        """Read a state back; raise CorruptSession on any sign of damage."""
+        try:
+            if not isinstance(data, dict) or data.get("format") != SESSION_FORMAT:
+                raise CorruptSession("unknown session format")
+            state = cls(
+                flow=_str(data["flow"]),
+                language=_str(data["language"]),
+                node=_str(data["node"]),
+                started_at=datetime.fromisoformat(_str(data["started_at"])),
+                updated_at=datetime.fromisoformat(_str(data["updated_at"])),
+                status=_str(data["status"]),
+                awaiting=None if data["awaiting"] is None else _str(data["awaiting"]),
+                answers=[(_str(n), _value(v)) for n, v in data["answers"]],
+                results={_str(k): _value(v) for k, v in data["results"].items()},
+                roles=[_str(r) for r in data["roles"]],
+                flags=[_str(f) for f in data["flags"]],
+                signposts=[_str(s) for s in data["signposts"]],
+                referral_offered=bool(data["referral_offered"]),
+                outcome=None if data["outcome"] is None else _str(data["outcome"]),
+                asked=int(data["asked"]),
+                turns=int(data["turns"]),
+            )
+        except CorruptSession:
+            raise
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise CorruptSession(f"damaged session: {type(exc).__name__}") from exc
+        if state.status not in STATUSES or len(state.answers) > MAX_ANSWERS:
+            raise CorruptSession("session values out of range")
+        return state
+
+
+def _str(value: Any) -> str:
+    if not isinstance(value, str):
+        raise TypeError("expected a string")
+    return value
+
+
+def _value(value: Any) -> Value:
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise TypeError("expected a string or a whole number")
+    return value

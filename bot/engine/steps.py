@@ -1,0 +1,218 @@
+"""Moving a conversation through its flow: answering, entering nodes, replaying answers."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from bot.engine import actions, texts
+from bot.engine.conditions import Context
+from bot.engine.definition import Flow, Node
+from bot.engine.events import (
+    NOTICE,
+    SIGNPOSTS,
+    URGENT,
+    Event,
+    MessageCreated,
+    OptionView,
+    Outcome,
+    OutcomeReached,
+    ResultChanged,
+    Signposted,
+)
+from bot.engine.limits import MAX_ANSWERS, MAX_PASSING_NODES
+from bot.engine.matchers import MATCHERS, MatchInput, word_list
+from bot.engine.render import Renderer, services_in
+from bot.engine.state import DONE, WAITING, RunState, Value
+from bot.engine.text import normalise
+from bot.i18n import N_, english_name, native_name
+
+if TYPE_CHECKING:
+    from bot.engine.runtime import Engine
+
+COMMAND_WORDS = {
+    "back": N_("back|go back|undo|previous|change my answer"),
+    "restart": N_("restart|start again|start over|begin again"),
+    "help": N_("help|explain|what does that mean|i don t understand"),
+    "stop": N_("stop|pause|quit|exit"),
+    "language": N_("language|change language|languages"),
+    "urgent": N_("urgent|emergency|danger|sos|help me now"),
+}
+
+Understood = tuple[str, Value]
+
+
+class Steps:
+    """The core of a session: state, flow, and how answers move it on."""
+
+    def __init__(self, engine: Engine, state: RunState) -> None:
+        self.engine = engine
+        self.state = state
+
+    @property
+    def flow(self) -> Flow:
+        """The flow this conversation runs."""
+        return self.engine.flows[self.state.flow]
+
+    @property
+    def node(self) -> Node:
+        """The node the conversation is at."""
+        return self.flow.node(self.state.node)
+
+    def renderer(self) -> Renderer:
+        """A renderer for this conversation's language and answers."""
+        return Renderer(self.flow, self.engine.translator(self.state.language), self.state)
+
+    def start(self) -> list[Event]:
+        """Begin the flow: the opening messages up to the first question."""
+        return self._enter(self.flow.start)
+
+    def current(self) -> list[Event]:
+        """Show again where the conversation stands (after the program restarted, say)."""
+        r = self.renderer()
+        if self.state.awaiting == "language":
+            return [self._language_picker(r)]
+        if self.state.status == DONE:
+            return [self._finished(r)]
+        return [r.question(self.node)]
+
+    def outcome(self) -> Outcome | None:
+        """The outcome, once the flow has ended with one."""
+        if self.state.outcome is None:
+            return None
+        r = self.renderer()
+        refs = services_in(self.state.signposts, self.engine.services)
+        return Outcome(
+            result=self.state.outcome,
+            roles=tuple(self.state.roles),
+            flags=tuple(self.state.flags),
+            signposts=tuple(r.service_ref(s) for s in refs),
+        )
+
+    # -- moving on ---------------------------------------------------------------------------
+
+    def _answer(self, value: Value) -> list[Event]:
+        node = self.node
+        if len(self.state.answers) >= MAX_ANSWERS:
+            raise RuntimeError("session has too many answers")
+        self.state.answers.append((node.id, value))
+        self.state.results[node.result_name] = value
+        ctx = Context(self.state, value)
+        events: list[Event] = [ResultChanged(node.result_name, value)]
+        acted = actions.run(node.actions, ctx)
+        events += acted + self._urgent_now(acted)
+        return events + self._enter(self.engine.machines[self.flow.id].advance(node.id, ctx))
+
+    def _enter(self, node_id: str) -> list[Event]:
+        events: list[Event] = []
+        r = self.renderer()
+        for _ in range(MAX_PASSING_NODES):
+            self.state.node = node_id
+            node = self.flow.node(node_id)
+            if node.waits:
+                self.state.asked += 1
+                return [*events, *r.says(node), r.question(node)]
+            ctx = Context(self.state)
+            acted = actions.run(node.actions, ctx)
+            events += acted
+            events += r.says(node)
+            if node.ends:
+                return events + self._ending(r)
+            events += self._urgent_now(acted)
+            node_id = self.engine.machines[self.flow.id].advance(node_id, ctx)
+        raise RuntimeError(
+            f"{self.flow.id}: more than {MAX_PASSING_NODES} nodes without a question"
+        )
+
+    def _ending(self, r: Renderer) -> list[Event]:
+        events: list[Event] = []
+        listed = services_in(self.state.signposts, self.engine.services)
+        if listed:
+            events.append(r.services(texts.SIGNPOSTS_INTRO, listed, SIGNPOSTS))
+        outcome = self.outcome()
+        if outcome is not None:
+            events.append(OutcomeReached(outcome))
+        return events
+
+    def _urgent_now(self, acted: list[Event]) -> list[Event]:
+        ids = [e.service for e in acted if isinstance(e, Signposted)]
+        urgent = [s for s in services_in(ids, self.engine.services) if s.urgent]
+        if not urgent:
+            return []
+        return [self.renderer().services(texts.URGENT_INTRO, urgent, URGENT)]
+
+    def _fresh(self) -> RunState:
+        s = self.state
+        fresh = RunState(s.flow, s.language, self.flow.start, s.started_at, s.updated_at)
+        fresh.asked, fresh.turns = s.asked, s.turns
+        return fresh
+
+    def _reset(self) -> None:
+        self.state = self._fresh()
+
+    def _replay(self, answers: list[tuple[str, Value]]) -> None:
+        """Rebuild the state from the start with ``answers``; everything else is derived."""
+        asked = self.state.asked
+        self._reset()
+        self._enter(self.flow.start)
+        for node_id, value in answers:
+            if self.state.node != node_id or self.state.status != WAITING:
+                break
+            self._answer(value)
+        self.state.asked = max(asked, self.state.asked) + 1  # old buttons must go stale
+
+    # -- reading free text --------------------------------------------------------------------
+
+    def _words(self, context: str, source: str) -> tuple[str, ...]:
+        return word_list(self.engine.translator(self.state.language).pgettext(context, source))
+
+    def _understand(self, text: str) -> Understood | None:
+        norm = normalise(text)
+        if not norm:
+            return None
+        if self.state.awaiting == "language":
+            code = self._match_language(norm)
+            return ("language", code) if code else None
+        if self.state.status == DONE:
+            restart = normalise(self.renderer().system(texts.START_AGAIN))
+            words = self._words("command:restart", COMMAND_WORDS["restart"])
+            return ("restart", "restart") if norm == restart or norm in words else None
+        option = self._match_option(norm)
+        if option is not None:
+            return ("answer", option)
+        for name, source in COMMAND_WORDS.items():
+            if norm in self._words(f"command:{name}", source):
+                return ("command", name)
+        m = MatchInput(norm, self._words)
+        for call in self.node.match:
+            value = MATCHERS[call.type].fn(call.params, m)
+            if value is not None:
+                return ("answer", value)
+        return None
+
+    def _match_option(self, norm: str) -> str | None:
+        options = self.renderer().options(self.node)
+        if norm.isdecimal() and 1 <= int(norm) <= len(options):
+            return options[int(norm) - 1].id
+        for opt in options:
+            if norm in (normalise(opt.id), normalise(opt.label)):
+                return opt.id
+        return None
+
+    def _match_language(self, norm: str) -> str | None:
+        codes = self.engine.catalogs.languages()
+        if norm.isdecimal() and 1 <= int(norm) <= len(codes):
+            return codes[int(norm) - 1]
+        for code in codes:
+            names = {normalise(code), normalise(native_name(code)), normalise(english_name(code))}
+            if norm in names:
+                return code
+        return None
+
+    def _language_picker(self, r: Renderer) -> MessageCreated:
+        options = tuple(OptionView(c, native_name(c)) for c in self.engine.catalogs.languages())
+        text = r.system(texts.PICK_LANGUAGE)
+        return MessageCreated(text, "question", options, self.state.node, self.state.asked)
+
+    def _finished(self, r: Renderer) -> MessageCreated:
+        restart = OptionView("restart", r.system(texts.START_AGAIN))
+        return MessageCreated(r.system(texts.FINISHED), NOTICE, (restart,), self.state.node)

@@ -1,0 +1,131 @@
+"""Checks over a whole flow: the graph, the vocabularies and the texts."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from bot.engine.definition import FLAGS, RESULTS, ROLES, Call, Flow, Node, Service
+from bot.engine.errors import Problem
+from bot.engine.text import placeholders
+
+_VOCAB = {"add_role": ("role", ROLES), "add_flag": ("flag", FLAGS), "end": ("result", RESULTS)}
+
+
+def _walk(call: Call) -> Iterator[Call]:
+    yield call
+    if call.when is not None:
+        yield from _walk(call.when)
+    for value in call.params.values():
+        for inner in value if isinstance(value, list) else [value]:
+            if isinstance(inner, Call):
+                yield from _walk(inner)
+
+
+def node_calls(node: Node) -> Iterator[Call]:
+    """Every action, matcher and condition a node uses, nested ones included."""
+    for call in (*node.match, *node.actions):
+        yield from _walk(call)
+    for route in node.routes:
+        if route.when is not None:
+            yield from _walk(route.when)
+
+
+def result_names(flow: Flow) -> set[str]:
+    """Names of every result a flow can save: answers and ``set_result`` names."""
+    names = {n.result_name for n in flow.nodes.values() if n.waits}
+    for node in flow.nodes.values():
+        names |= {str(c.params["name"]) for c in node_calls(node) if c.type == "set_result"}
+    return names
+
+
+def reachable(flow: Flow) -> set[str]:
+    """Node ids reachable from the start node."""
+    seen: set[str] = set()
+    todo = [flow.start]
+    while todo:
+        node_id = todo.pop()
+        if node_id in seen or node_id not in flow.nodes:
+            continue
+        seen.add(node_id)
+        todo.extend(r.goto for r in flow.nodes[node_id].routes)
+    return seen
+
+
+def _node_problems(flow: Flow, node: Node, results: set[str]) -> Iterator[str]:
+    if node.waits and not node.help:
+        yield "a question needs 'help': the same question in other words"
+    if (
+        node.waits
+        and not node.options
+        and not any(m.type == "number" and "option" not in m.params for m in node.match)
+    ):
+        yield "a question needs options, or a number matcher"
+    if not node.waits and (node.options or node.match):
+        yield "options and match belong to nodes with a question"
+    if node.ends and node.routes:
+        yield "a node that ends the flow cannot have routes"
+    if not node.ends and not node.routes:
+        yield "dead end: no routes and no 'end' action"
+    if node.routes and node.routes[-1].when is not None:
+        yield "dead end: the last route needs no 'when', so there is always a way on"
+    for route in node.routes:
+        if route.goto not in flow.nodes:
+            yield f"route to unknown node {route.goto!r}"
+    yield from _vocabulary_problems(node)
+    texts = [*node.say, node.question or "", node.help or "", *(o.label for o in node.options)]
+    for name in {p for t in texts for p in placeholders(t)} - results:
+        yield f"unknown placeholder {{{name}}}"
+
+
+def _vocabulary_problems(node: Node) -> Iterator[str]:
+    option_ids = {o.id for o in node.options}
+    for call in node_calls(node):
+        key, vocab = _VOCAB.get(call.type, ("", frozenset()))
+        if key and str(call.params.get(key)) not in vocab:
+            yield f"{call.type}: unknown {key} {call.params.get(key)!r}"
+        if call.type in ("yes_no", "words") or (call.type == "number" and "option" in call.params):
+            for param in ("yes", "no", "unsure", "option"):
+                if param in call.params and call.params[param] not in option_ids:
+                    yield f"{call.type}: {param} names unknown option {call.params[param]!r}"
+
+
+def validate_flow(flow: Flow) -> list[Problem]:
+    """Every problem of the flow's graph and contents (empty when it is sound)."""
+    problems: list[Problem] = []
+    if flow.start not in flow.nodes:
+        problems.append(Problem(flow.source, flow.id, None, f"start node {flow.start!r} unknown"))
+    results = result_names(flow)
+    for node in flow.nodes.values():
+        problems += [
+            Problem(flow.source, flow.id, node.id, m) for m in _node_problems(flow, node, results)
+        ]
+    seen = reachable(flow)
+    for node_id in flow.nodes:
+        if node_id not in seen:
+            problems.append(Problem(flow.source, flow.id, node_id, "unreachable from the start"))
+    if flow.nodes and not any(flow.nodes[n].ends for n in seen):
+        problems.append(Problem(flow.source, flow.id, None, "no reachable node ends the flow"))
+    return problems
+
+
+def check_services(flows: list[Flow], services: list[Service]) -> list[Problem]:
+    """Signposts must name known services, and service ids must be unique."""
+    problems: list[Problem] = []
+    ids: set[str] = set()
+    for service in services:
+        if service.id in ids:
+            problems.append(Problem("services", None, service.id, "duplicate service id"))
+        ids.add(service.id)
+    for flow in flows:
+        for node in flow.nodes.values():
+            for call in node_calls(node):
+                if call.type == "signpost" and call.params.get("service") not in ids:
+                    problems.append(
+                        Problem(
+                            flow.source,
+                            flow.id,
+                            node.id,
+                            f"signpost: unknown service {call.params.get('service')!r}",
+                        )
+                    )
+    return problems
