@@ -30,7 +30,8 @@ def _chat(args: argparse.Namespace, cfg: Config) -> int:
     upgrade(db)
     conversations = Conversations(engine, ConversationStore(db), channel="terminal")
     driver = jsonl if args.jsonl else terminal
-    driver.run(conversations, args.user, sys.stdin, sys.stdout, clock=now, language=args.lang)
+    language = args.lang or cfg.default_language
+    driver.run(conversations, args.user, sys.stdin, sys.stdout, clock=now, language=language)
     return 0
 
 
@@ -77,6 +78,16 @@ def _db(args: argparse.Namespace, cfg: Config) -> int:
     return 0
 
 
+def _i18n(args: argparse.Namespace, cfg: Config) -> int:
+    from bot.i18n.tools import extract  # noqa: PLC0415 - only translators' tools need it
+
+    root = Path(__file__).resolve().parent.parent
+    pot = cfg.locales_dir / "carercheck.pot"
+    extract(root, pot)
+    print(f"wrote {pot}")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     """The command-line interface."""
     p = argparse.ArgumentParser(prog="carercheck", description="Am I a carer? screening bot")
@@ -98,6 +109,9 @@ def parser() -> argparse.ArgumentParser:
     db.add_argument("action", choices=["upgrade", "downgrade", "current"])
     db.add_argument("revision", nargs="?")
     db.set_defaults(fn=_db)
+    i18n = sub.add_parser("i18n", help="translation catalogs")
+    i18n.add_argument("action", choices=["extract"], help="extract: write locales/carercheck.pot")
+    i18n.set_defaults(fn=_i18n)
     return p
 
 

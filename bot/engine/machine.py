@@ -74,6 +74,7 @@ class FlowMachine:
         )
         self._event = self.machine.events[TRIGGER]
         self._idle: list[Cursor] = []
+        self.observers: list[Callable[[str, str], None]] = []
 
     def advance(self, node_id: str, ctx: Context) -> str:
         """The node after ``node_id``: the first route whose condition holds in ``ctx``."""
@@ -82,6 +83,8 @@ class FlowMachine:
         try:
             if not self._event.trigger(cursor):
                 raise RuntimeError(f"{self.flow.id}/{node_id}: no route holds")
+            for observe in self.observers:
+                observe(node_id, cursor.state)
             return cursor.state
         finally:
             cursor.ctx = None

@@ -9,7 +9,7 @@ from typing import Any
 from bot.engine.registry import Param, Registry, strs
 from bot.engine.state import Value
 from bot.engine.text import contains_phrase, normalise, parse_number
-from bot.i18n import N_
+from bot.i18n import N_, Msg
 
 
 @dataclass(frozen=True)
@@ -17,7 +17,7 @@ class MatchInput:
     """Normalised text, and the translated word lists of the person's language."""
 
     text: str
-    words: Callable[[str, str], tuple[str, ...]]
+    words: Callable[[Msg], tuple[str, ...]]
 
 
 MatcherFn = Callable[[Mapping[str, Any], MatchInput], Value | None]
@@ -26,11 +26,16 @@ MATCHERS: Registry[MatcherFn] = Registry("matcher")
 # Word lists are messages like any other: translators give each language its own words,
 # separated by "|". The context names the list.
 YES_WORDS = N_(
+    "matcher:yes",
     "yes|yeah|yep|yup|y|ye|aye|i do|they do|sure|ok|okay|of course|definitely|correct|"
-    "that s right|a lot|lots|sometimes|often|always|👍"
+    "that s right|a lot|lots|sometimes|often|always|👍",
 )
-NO_WORDS = N_("no|nope|nah|n|not really|never|i don t|they don t|dont|do not|none|not at all|👎")
-UNSURE_WORDS = N_("not sure|unsure|don t know|dont know|do not know|maybe|perhaps|no idea|idk")
+NO_WORDS = N_(
+    "matcher:no", "no|nope|nah|n|not really|never|i don t|they don t|dont|do not|none|not at all|👎"
+)
+UNSURE_WORDS = N_(
+    "matcher:unsure", "not sure|unsure|don t know|dont know|do not know|maybe|perhaps|no idea|idk"
+)
 WORD_LISTS = {"yes": YES_WORDS, "no": NO_WORDS, "unsure": UNSURE_WORDS}
 
 
@@ -49,10 +54,10 @@ _ID = (str,)
 @MATCHERS.register("yes_no", Param("yes", _ID), Param("no", _ID), Param("unsure", _ID, False))
 def yes_no(p: Mapping[str, Any], m: MatchInput) -> Value | None:
     """Yes, no or not sure, in the person's own words; None when it is unclear."""
-    if _any(m.text, m.words("matcher:unsure", UNSURE_WORDS)):
+    if _any(m.text, m.words(UNSURE_WORDS)):
         return p.get("unsure")
-    said_yes = _any(m.text, m.words("matcher:yes", YES_WORDS))
-    said_no = _any(m.text, m.words("matcher:no", NO_WORDS))
+    said_yes = _any(m.text, m.words(YES_WORDS))
+    said_no = _any(m.text, m.words(NO_WORDS))
     if said_yes == said_no:
         return None
     return str(p["yes"] if said_yes else p["no"])

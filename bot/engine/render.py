@@ -15,7 +15,7 @@ from bot.engine.events import (
 )
 from bot.engine.state import RunState
 from bot.engine.text import fill
-from bot.i18n import Translator
+from bot.i18n import Msg, PluralMsg, Translator
 
 
 class Renderer:
@@ -59,15 +59,20 @@ class Renderer:
         text = f"{self.node_text(node, node.help or '')}\n\n{self.system(texts.HELP_COMMANDS)}"
         return MessageCreated(text, kind, self.options(node), node.id, self.state.asked)
 
-    def system(self, message: str, **values: str) -> str:
+    def system(self, message: Msg, **values: str) -> str:
         """One of the engine's own messages, translated, with ``{values}`` filled in."""
-        return fill(self.tr.pgettext(texts.CONTEXT, message), values.get)
+        return fill(self.tr.pgettext(message.context, message.text), values.get)
+
+    def plural(self, message: PluralMsg, n: int) -> str:
+        """A message with plural forms for ``n`` (CLDR rules), ``{n}`` style names filled."""
+        text = self.tr.npgettext(message.context, message.singular, message.plural, n)
+        return fill(text, {"days": str(n), "n": str(n)}.get)
 
     def service_ref(self, service: Service) -> ServiceRef:
         """A service's id and translated name."""
         return ServiceRef(service.id, self.tr.pgettext(f"services/{service.id}", service.name))
 
-    def services(self, intro: str, items: list[Service], kind: str) -> MessageCreated:
+    def services(self, intro: Msg, items: list[Service], kind: str) -> MessageCreated:
         """A list of services, each with what it does and how to reach it."""
         lines = [self.system(intro), ""]
         for s in items:

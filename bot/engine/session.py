@@ -156,8 +156,7 @@ class Session(Steps):
     def _stop(self, r: Renderer) -> list[Event]:
         self.state.status = STOPPED
         days = max(1, self.flow.expire_after_minutes // (60 * 24))
-        text = r.tr.npgettext(texts.CONTEXT, texts.STOP_ONE, texts.STOP_MANY, days)
-        return [SessionStopped(), MessageCreated(text.replace("{days}", str(days)), NOTICE)]
+        return [SessionStopped(), MessageCreated(r.plural(texts.STOP, days), NOTICE)]
 
     def _ask_language(self, r: Renderer) -> list[Event]:
         self.state.awaiting = "language"

@@ -24,18 +24,18 @@ from bot.engine.matchers import MATCHERS, MatchInput, word_list
 from bot.engine.render import Renderer, services_in
 from bot.engine.state import DONE, WAITING, RunState, Value
 from bot.engine.text import normalise
-from bot.i18n import N_, english_name, native_name
+from bot.i18n import N_, Msg, english_name, native_name
 
 if TYPE_CHECKING:
     from bot.engine.runtime import Engine
 
 COMMAND_WORDS = {
-    "back": N_("back|go back|undo|previous|change my answer"),
-    "restart": N_("restart|start again|start over|begin again"),
-    "help": N_("help|explain|what does that mean|i don t understand"),
-    "stop": N_("stop|pause|quit|exit"),
-    "language": N_("language|change language|languages"),
-    "urgent": N_("urgent|emergency|danger|sos|help me now"),
+    "back": N_("command:back", "back|go back|undo|previous|change my answer"),
+    "restart": N_("command:restart", "restart|start again|start over|begin again"),
+    "help": N_("command:help", "help|explain|what does that mean|i don t understand"),
+    "stop": N_("command:stop", "stop|pause|quit|exit"),
+    "language": N_("command:language", "language|change language|languages"),
+    "urgent": N_("command:urgent", "urgent|emergency|danger|sos|help me now"),
 }
 
 Understood = tuple[str, Value]
@@ -162,8 +162,9 @@ class Steps:
 
     # -- reading free text --------------------------------------------------------------------
 
-    def _words(self, context: str, source: str) -> tuple[str, ...]:
-        return word_list(self.engine.translator(self.state.language).pgettext(context, source))
+    def _words(self, msg: Msg) -> tuple[str, ...]:
+        tr = self.engine.translator(self.state.language)
+        return word_list(tr.pgettext(msg.context, msg.text))
 
     def _understand(self, text: str) -> Understood | None:
         norm = normalise(text)
@@ -174,13 +175,13 @@ class Steps:
             return ("language", code) if code else None
         if self.state.status == DONE:
             restart = normalise(self.renderer().system(texts.START_AGAIN))
-            words = self._words("command:restart", COMMAND_WORDS["restart"])
+            words = self._words(COMMAND_WORDS["restart"])
             return ("restart", "restart") if norm == restart or norm in words else None
         option = self._match_option(norm)
         if option is not None:
             return ("answer", option)
-        for name, source in COMMAND_WORDS.items():
-            if norm in self._words(f"command:{name}", source):
+        for name, msg in COMMAND_WORDS.items():
+            if norm in self._words(msg):
                 return ("command", name)
         m = MatchInput(norm, self._words)
         for call in self.node.match:

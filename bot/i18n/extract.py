@@ -1,0 +1,83 @@
+"""A Babel extractor for ``flows/``: every text a person can see, with the flow and node as context.
+
+Registered in ``babel.cfg``. Flow texts get the context ``<flow id>/<node id>``; services get
+``services/<service id>``. English in the YAML is the source text; translators work only in the
+PO files made from it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import IO, Any
+
+import yaml
+
+Extracted = tuple[int, str, tuple[str, str], list[str]]
+_NODE_TEXTS = ("say", "question", "help")
+_SERVICE_TEXTS = ("name", "what", "contact")
+
+
+def _get(mapping: yaml.MappingNode, key: str) -> yaml.Node | None:
+    for k, v in mapping.value:
+        if isinstance(k, yaml.ScalarNode) and k.value == key and isinstance(v, yaml.Node):
+            return v
+    return None
+
+
+def _scalars(node: yaml.Node | None) -> Iterator[yaml.ScalarNode]:
+    if isinstance(node, yaml.ScalarNode):
+        yield node
+    elif isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            if isinstance(item, yaml.ScalarNode):
+                yield item
+
+
+def _entry(scalar: yaml.ScalarNode, context: str, comment: str) -> Extracted:
+    text = str(scalar.value).strip()
+    return (scalar.start_mark.line + 1, "pgettext", (context, text), [comment])
+
+
+def _flow(root: yaml.MappingNode) -> Iterator[Extracted]:
+    flow_id = _get(root, "id")
+    nodes = _get(root, "nodes")
+    if not isinstance(flow_id, yaml.ScalarNode) or not isinstance(nodes, yaml.MappingNode):
+        return
+    for key, node in nodes.value:
+        if not isinstance(node, yaml.MappingNode):
+            continue
+        context = f"{flow_id.value}/{key.value}"
+        for field in _NODE_TEXTS:
+            for scalar in _scalars(_get(node, field)):
+                yield _entry(scalar, context, f"flow {flow_id.value}, node {key.value}: {field}")
+        options = _get(node, "options")
+        for option in options.value if isinstance(options, yaml.SequenceNode) else []:
+            label = _get(option, "label") if isinstance(option, yaml.MappingNode) else None
+            for scalar in _scalars(label):
+                yield _entry(scalar, context, f"flow {flow_id.value}, node {key.value}: option")
+
+
+def _services(root: yaml.MappingNode) -> Iterator[Extracted]:
+    services = _get(root, "services")
+    for service in services.value if isinstance(services, yaml.SequenceNode) else []:
+        if not isinstance(service, yaml.MappingNode):
+            continue
+        sid = _get(service, "id")
+        if not isinstance(sid, yaml.ScalarNode):
+            continue
+        for field in _SERVICE_TEXTS:
+            for scalar in _scalars(_get(service, field)):
+                yield _entry(scalar, f"services/{sid.value}", f"service {sid.value}: {field}")
+
+
+def extract_flows(
+    fileobj: IO[bytes], keywords: Any, comment_tags: Any, options: Any
+) -> Iterator[Extracted]:
+    """Babel extraction method for flow and service YAML files."""
+    root = yaml.compose(fileobj.read().decode("utf-8"))
+    if not isinstance(root, yaml.MappingNode):
+        return
+    if _get(root, "services") is not None:
+        yield from _services(root)
+    else:
+        yield from _flow(root)

@@ -1,0 +1,1 @@
+"""Test doubles and runners that ship with the package, for our tests and for hosts' tests."""

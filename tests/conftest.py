@@ -1,0 +1,73 @@
+"""Shared fixtures. With CARERCHECK_REQUIRE_ALL=1 (CI) a skipped test is a failed test."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine as SAEngine
+from sqlalchemy import text
+
+from bot.content import build_engine
+from bot.engine import Engine
+from bot.storage import connect
+from bot.storage.migrate import downgrade, upgrade
+
+ROOT = Path(__file__).resolve().parent.parent
+REQUIRE_ALL = os.environ.get("CARERCHECK_REQUIRE_ALL") == "1"
+POSTGRES_URL = os.environ.get(
+    "CARERCHECK_TEST_POSTGRES_URL", "postgresql+psycopg://127.0.0.1:5432/test"
+)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-goldens", action="store_true", help="rewrite golden transcripts")
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    outcome = yield
+    report = outcome.get_result()  # type: ignore[attr-defined]
+    if REQUIRE_ALL and report.skipped and not hasattr(report, "wasxfail"):
+        report.outcome = "failed"
+        report.longrepr = f"skipped under CARERCHECK_REQUIRE_ALL=1: {report.longrepr}"
+
+
+@pytest.fixture(scope="session")
+def engine() -> Engine:
+    """The real flows and services."""
+    return build_engine(ROOT / "flows", ROOT / "locales")
+
+
+@pytest.fixture(scope="session")
+def tiny_engine() -> Engine:
+    """A four-node flow for engine behaviour that must not depend on content."""
+    return build_engine(ROOT / "tests" / "data" / "flows")
+
+
+def _postgres() -> SAEngine:
+    db = connect(POSTGRES_URL)
+    try:
+        with db.connect() as conn:
+            conn.execute(text("select 1"))
+    except Exception as exc:
+        db.dispose()
+        pytest.skip(f"PostgreSQL not reachable at {POSTGRES_URL}: {type(exc).__name__}")
+    return db
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[SAEngine]:
+    """A migrated database: a SQLite file, or the PostgreSQL test database (emptied after)."""
+    if request.param == "sqlite":
+        database = connect(f"sqlite:///{tmp_path / 'test.db'}")
+    else:
+        database = _postgres()
+        downgrade(database, "base")
+    upgrade(database)
+    yield database
+    if request.param == "postgresql":
+        downgrade(database, "base")
+    database.dispose()

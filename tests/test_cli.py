@@ -1,0 +1,186 @@
+"""The ``carercheck`` command as a real process: restart safety, flows tools, migrations."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CARERCHECK = [sys.executable, "-m", "bot"]
+
+
+def env_for(tmp_path: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CARERCHECK_")}
+    env["CARERCHECK_DATABASE_URL"] = f"sqlite:///{tmp_path / 'chat.db'}"
+    env["PYTHONPATH"] = str(ROOT)
+    return env
+
+
+class Process:
+    """A running ``carercheck`` whose output is collected by a thread."""
+
+    def __init__(self, args: list[str], tmp_path: Path) -> None:
+        self.proc = subprocess.Popen(
+            CARERCHECK + args,
+            cwd=tmp_path,
+            env=env_for(tmp_path),
+            text=True,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+        )
+        self.output = ""
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        assert self.proc.stdout is not None
+        fd = self.proc.stdout.fileno()
+        while chunk := os.read(fd, 4096):  # unbuffered: the "> " prompt has no newline
+            self.output += chunk.decode("utf-8")
+
+    def send(self, line: str) -> None:
+        assert self.proc.stdin is not None
+        self.proc.stdin.write(line + "\n")
+        self.proc.stdin.flush()
+
+    def wait_for(self, predicate, timeout: float = 20.0) -> None:
+        deadline = time.monotonic() + timeout
+        while not predicate(self.output):
+            if time.monotonic() > deadline or self.proc.poll() is not None:
+                raise AssertionError(f"gave up waiting; output so far:\n{self.output}")
+            time.sleep(0.02)
+
+    def close(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.proc.wait(timeout=10)
+        self._reader.join(timeout=10)
+        for pipe in (self.proc.stdin, self.proc.stdout):
+            if pipe is not None and not pipe.closed:
+                pipe.close()
+
+    def lines(self) -> list[dict]:
+        return [json.loads(line) for line in self.output.splitlines() if line.strip()]
+
+
+@pytest.fixture
+def spawn(tmp_path: Path):
+    started: list[Process] = []
+
+    def start(args: list[str]) -> Process:
+        started.append(Process(args, tmp_path))
+        return started[-1]
+
+    yield start
+    for proc in started:
+        proc.close()
+
+
+@pytest.mark.slow
+def test_a_killed_jsonl_chat_resumes_at_the_same_question(spawn) -> None:
+    first = spawn(["chat", "--jsonl", "--user", "kill-me"])
+    for n, line in enumerate(['{"choose": "start"}', '{"text": "I am 44"}', '{"text": "yes"}']):
+        first.send(line)
+        first.wait_for(lambda out, n=n: out.count("\n") >= n + 2)
+    before = first.lines()[-1]
+    assert before["node"] == "need_kind"
+    first.proc.send_signal(signal.SIGKILL)  # no chance to clean up: the turn was already saved
+    first.proc.wait(timeout=10)
+
+    second = spawn(["chat", "--jsonl", "--user", "kill-me"])
+    second.wait_for(lambda out: out.count("\n") >= 1)
+    resumed = second.lines()[0]
+    assert resumed["node"] == "need_kind"
+    assert resumed["messages"][-1]["text"] == before["messages"][-1]["text"]
+    second.send('{"command": "back"}')
+    second.wait_for(lambda out: out.count("\n") >= 2)
+    assert second.lines()[1]["node"] == "needs_help"  # the earlier answers survived too
+    second.proc.stdin.close()
+    assert second.proc.wait(timeout=10) == 0
+
+
+@pytest.mark.slow
+def test_ctrl_c_in_the_terminal_then_the_same_user_carries_on(spawn) -> None:
+    first = spawn(["chat", "--user", "ctrl-c"])
+    first.wait_for(lambda out: out.endswith("> "))
+    first.send("1")
+    first.wait_for(lambda out: "How old are you?" in out and out.endswith("> "))
+    first.proc.send_signal(signal.SIGINT)
+    assert first.proc.wait(timeout=10) == 0
+    first.wait_for(lambda out: "Your answers are saved" in out)
+
+    second = spawn(["chat", "--user", "ctrl-c"])
+    second.wait_for(lambda out: out.endswith("> "))
+    assert second.output.lstrip().startswith("How old are you?")
+    second.send("65 or over")
+    second.wait_for(lambda out: "needs extra help" in out)
+    second.proc.stdin.close()
+    assert second.proc.wait(timeout=10) == 0
+
+
+def run(args: list[str], tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    full_env = env_for(tmp_path) | env
+    return subprocess.run(
+        CARERCHECK + args,
+        cwd=tmp_path,
+        env=full_env,
+        text=True,
+        capture_output=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_flows_check_passes_on_the_shipped_flows(tmp_path: Path) -> None:
+    result = run(["flows", "check"], tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("ok: ")
+
+
+def test_flows_check_names_file_flow_and_node(tmp_path: Path) -> None:
+    flows = tmp_path / "flows"
+    flows.mkdir()
+    (flows / "broken.yaml").write_text(
+        "spec_version: '1.0'\nid: broken\nname: Broken\nexpire_after_minutes: 5\nstart: a\n"
+        "nodes:\n  a:\n    say: [Hi]\n    routes: [{goto: nowhere}]\n",
+        encoding="utf-8",
+    )
+    result = run(["flows", "check"], tmp_path, CARERCHECK_FLOWS_DIR=str(flows))
+    assert result.returncode == 1
+    assert "broken.yaml, flow broken, node a: route to unknown node 'nowhere'" in result.stderr
+
+
+def test_flows_diagram_draws_an_svg(tmp_path: Path) -> None:
+    if shutil.which("dot") is None:
+        pytest.skip("Graphviz `dot` is not installed")
+    out = tmp_path / "flow.svg"
+    result = run(["flows", "diagram", "adult_screening", "-o", str(out)], tmp_path)
+    assert result.returncode == 0, result.stderr
+    svg = out.read_text(encoding="utf-8")
+    assert svg.lstrip().startswith("<?xml") and "<svg" in svg
+    assert "needs_help" in svg and "outcome_carer" in svg
+
+
+def test_flows_diagram_unknown_flow(tmp_path: Path) -> None:
+    result = run(["flows", "diagram", "nope", "-o", str(tmp_path / "x.svg")], tmp_path)
+    assert result.returncode == 2
+    assert "unknown flow 'nope'" in result.stderr
+
+
+def test_db_upgrade_and_downgrade(tmp_path: Path) -> None:
+    up = run(["db", "upgrade"], tmp_path)
+    assert up.returncode == 0, up.stderr
+    assert "database at revision 0001" in up.stdout
+    assert (tmp_path / "chat.db").exists()
+    down = run(["db", "downgrade", "base"], tmp_path)
+    assert "database at revision none" in down.stdout

@@ -1,0 +1,60 @@
+"""Golden transcripts of every flow path, in every language, through real storage.
+
+Regenerate with ``pytest tests/test_goldens.py --update-goldens`` and review the diff like code.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.engine import Engine
+from bot.testing.transcripts import Golden, goldens, run
+
+GOLDENS = Path(__file__).resolve().parent / "goldens"
+CASES = list(goldens(GOLDENS))
+
+
+def test_there_are_goldens_for_every_flow(engine: Engine) -> None:
+    assert {g.flow for g in CASES} == set(engine.flows)
+
+
+@pytest.mark.parametrize("golden", CASES, ids=[g.path.stem for g in CASES])
+def test_golden(
+    golden: Golden, engine: Engine, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    languages = engine.catalogs.languages()
+    got = {lang: run(engine, golden, lang, f"sqlite:///{tmp_path / lang}.db") for lang in languages}
+    if request.config.getoption("--update-goldens"):
+        golden.write(got)
+        return
+    for lang in languages:
+        assert lang in golden.transcripts, f"no {lang} transcript: run with --update-goldens"
+        assert got[lang] == golden.transcripts[lang], f"{golden.path.name} [{lang}] differs"
+    outcomes = {lang: [s["out"]["outcome"] for s in got[lang]] for lang in languages}
+    results = {
+        lang: [(o["result"], o["roles"], o["flags"]) if o else None for o in outs]
+        for lang, outs in outcomes.items()
+    }
+    assert len({repr(r) for r in results.values()}) == 1, "the language changed the outcome"
+
+
+def test_goldens_cover_every_route_of_every_flow(engine: Engine, tmp_path: Path) -> None:
+    taken: set[tuple[str, str, str]] = set()
+    for flow_id, machine in engine.machines.items():
+        machine.observers.append(lambda src, dst, f=flow_id: taken.add((f, src, dst)))
+    try:
+        for golden in CASES:
+            run(engine, golden, "en", f"sqlite:///{tmp_path / golden.path.stem}.db")
+    finally:
+        for machine in engine.machines.values():
+            machine.observers.clear()
+    routes = {
+        (flow.id, node.id, route.goto)
+        for flow in engine.flows.values()
+        for node in flow.nodes.values()
+        for route in node.routes
+    }
+    missing = sorted(routes - taken)
+    assert not missing, f"routes no golden takes: {missing}"
