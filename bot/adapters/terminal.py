@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+import textwrap
 from collections.abc import Callable
 from datetime import datetime
 from typing import IO
@@ -14,16 +16,28 @@ PROMPT = "> "
 SAVED = "\nYour answers are saved. Run the same command again to carry on from here."
 
 
-def render(events: list[Event]) -> str:
-    """Messages as terminal text: each message a paragraph, options numbered."""
+def render(events: list[Event], width: int | None = None) -> str:
+    """Messages as terminal text: each message a paragraph, options numbered.
+
+    With a ``width``, lines are wrapped between words to fit the terminal.
+    """
     parts: list[str] = []
     for event in events:
         if not isinstance(event, MessageCreated):
             continue
-        lines = [event.text]
-        lines += [f"  {i}. {opt.label}" for i, opt in enumerate(event.options, start=1)]
+        lines = [_wrap(line, width, "") for line in event.text.split("\n")]
+        lines += [
+            _wrap(f"  {i}. {opt.label}", width, "     ")
+            for i, opt in enumerate(event.options, start=1)
+        ]
         parts.append("\n".join(lines))
     return "\n\n".join(parts)
+
+
+def _wrap(line: str, width: int | None, indent: str) -> str:
+    if width is None or len(line) <= width:
+        return line
+    return textwrap.fill(line, width, subsequent_indent=indent, break_long_words=False)
 
 
 def run(
@@ -36,8 +50,9 @@ def run(
     language: str | None = None,
 ) -> None:
     """Chat until the person leaves (end of input or Ctrl-C). Each turn is saved first."""
+    width = min(shutil.get_terminal_size().columns, 100) - 1 if stdout.isatty() else None
     opened = conversations.open(user_id, at=clock(), language=language)
-    _show(stdout, render(opened.events))
+    _show(stdout, render(opened.events, width))
     try:
         while True:
             stdout.write(PROMPT)
@@ -46,7 +61,7 @@ def run(
             if not raw:
                 break
             turn = conversations.turn(user_id, Text(clock(), raw.rstrip("\n")), language=language)
-            _show(stdout, render(turn.events))
+            _show(stdout, render(turn.events, width))
     except KeyboardInterrupt:
         pass
     stdout.write(SAVED + "\n")

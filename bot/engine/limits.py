@@ -14,5 +14,8 @@ MAX_INPUT_CHARS: Final = 2000
 MAX_PASSING_NODES: Final = 100
 """Passing nodes visited in one turn before the engine gives up on a routing loop."""
 
+MAX_ID_CHARS: Final = 40
+"""Longest flow, node or option id: ids travel in button data, which Telegram caps at 64 bytes."""
+
 MAX_ANSWERS: Final = 500
 """Answers kept in one session; a longer session is a runaway and is refused."""

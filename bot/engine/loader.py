@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
@@ -11,11 +12,12 @@ from bot.engine.actions import ACTIONS
 from bot.engine.conditions import CONDITIONS, NESTED
 from bot.engine.definition import Call, Flow, Node, Option, Route, Service
 from bot.engine.errors import FlowError, Problem
-from bot.engine.limits import SPEC_VERSIONS
+from bot.engine.limits import MAX_ID_CHARS, SPEC_VERSIONS
 from bot.engine.matchers import MATCHERS
 from bot.engine.registry import Registry
 from bot.engine.validate import validate_flow
 
+_ID = re.compile(r"[a-z][a-z0-9_]*")
 _NODE_KEYS = frozenset(
     {"say", "question", "help", "options", "match", "result", "actions", "routes"}
 )
@@ -35,6 +37,9 @@ class _Reader:
 
     def text(self, value: Any, what: str, *, required: bool = True) -> str | None:
         if value is None and not required:
+            return None
+        if isinstance(value, bool):
+            self.problem(f"{what} must be text: YAML reads yes/no/on/off as true/false, quote it")
             return None
         if not isinstance(value, str) or not value.strip():
             self.problem(f"{what} must be non-empty text")
@@ -104,6 +109,8 @@ def _options(r: _Reader, raw: Any) -> tuple[Option, ...]:
         oid, label = r.text(item.get("id"), "option id"), r.text(item.get("label"), "option label")
         if oid in seen:
             r.problem(f"duplicate option id {oid!r}")
+        if (oid and not _ID.fullmatch(oid)) or len(oid or "") > MAX_ID_CHARS:
+            r.problem(f"option id {oid!r} must be lowercase letters, digits and _ (short)")
         if oid and label:
             seen.add(oid)
             options.append(Option(oid, label))
@@ -128,6 +135,8 @@ def _routes(r: _Reader, raw: Any) -> tuple[Route, ...]:
 
 def _node(r: _Reader, node_id: str, raw: Any) -> Node | None:
     r.node = node_id
+    if not _ID.fullmatch(node_id) or len(node_id) > MAX_ID_CHARS:
+        r.problem("a node id must be lowercase letters, digits and _ (short)")
     if not isinstance(raw, dict):
         r.problem("a node must be a mapping")
         return None
@@ -159,6 +168,8 @@ def parse_flow(text: str, source: str) -> Flow:
     if str(raw.get("spec_version")) not in SPEC_VERSIONS:
         r.problem(f"spec_version must be one of {sorted(SPEC_VERSIONS)}")
     flow_id = r.text(raw.get("id"), "id") or "?"
+    if not _ID.fullmatch(flow_id) or len(flow_id) > MAX_ID_CHARS:
+        r.problem("the flow id must be lowercase letters, digits and _ (short)")
     name = r.text(raw.get("name"), "name") or flow_id
     start = r.text(raw.get("start"), "start") or "?"
     expire = raw.get("expire_after_minutes")

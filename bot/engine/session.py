@@ -37,6 +37,13 @@ class Session(Steps):
         """The whole conversation as JSON; ``Engine.load_session`` reads it back."""
         return json.dumps(self.state.to_dict(), ensure_ascii=False, separators=(",", ":"))
 
+    def reopen(self) -> list[Event]:
+        """What to show someone coming back to a saved conversation: where they were."""
+        if self.state.status == DONE:
+            return self.current()
+        notice = MessageCreated(self.renderer().system(texts.WELCOME_BACK), NOTICE)
+        return [notice, *self.current()]
+
     def damaged(self) -> list[Event]:
         """What to say when a saved conversation could not be read and this one replaces it."""
         notice = MessageCreated(self.renderer().system(texts.DAMAGED), NOTICE)

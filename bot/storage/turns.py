@@ -37,7 +37,7 @@ class Conversations:
             stored = self.store.load(self.channel, user_id)
             session = self._read(stored.state, stored.id) if stored else None
             if session is not None and stored is not None:
-                return Turn(session.current(), session, stored.version)
+                return Turn(session.reopen(), session, stored.version)
             session = self.engine.new_session(at=at, language=language or "en")
             events = session.start()
             if stored is not None:

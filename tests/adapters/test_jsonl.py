@@ -94,4 +94,7 @@ def test_a_second_run_resumes_where_the_first_stopped(tiny_engine: Engine, tmp_p
     drive(tiny_engine, tmp_path / "db", ['{"choose": "yes"}'])
     again = drive(tiny_engine, tmp_path / "db", [])
     assert again[0]["node"] == "age"
-    assert again[0]["messages"][0]["text"] == "How old are you?"
+    assert [m["text"] for m in again[0]["messages"]] == [
+        "Welcome back. Here is where we were.",
+        "How old are you?",
+    ]

@@ -54,3 +54,15 @@ def test_ctrl_c_leaves_the_answers_saved(tiny_engine: Engine, tmp_path: Path) ->
     terminal.run(convs, "u1", CtrlC(), out, clock=lambda: AT)
     assert "Your answers are saved" in out.getvalue()
     db.dispose()
+
+
+def test_long_lines_wrap_between_words_when_a_width_is_given() -> None:
+    msg = MessageCreated(
+        "Is there someone in your life who needs extra help because of an illness?",
+        "question",
+        (OptionView("a", "Yes, there is someone who needs a lot of help every day"),),
+    )
+    screen = terminal.render([msg], width=30)
+    assert all(len(line) <= 30 for line in screen.splitlines())
+    assert "  1. Yes, there is someone who\n     needs" in screen
+    assert terminal.render([msg]).splitlines()[0] == msg.text

@@ -35,7 +35,7 @@ def test_open_again_shows_the_same_question_without_writing(convs: Conversations
     convs.open("u1", at=AT)
     convs.turn("u1", Text(AT, "yes"))
     again = convs.open("u1", at=AT + timedelta(minutes=1))
-    assert texts(again.events) == ["How old are you?"]
+    assert texts(again.events) == ["Welcome back. Here is where we were.", "How old are you?"]
     stored = convs.store.load("terminal", "u1")
     assert stored is not None
     assert stored.version == 2
