@@ -25,6 +25,7 @@ CONDITIONS: Registry[ConditionFn] = Registry("condition")
 _LIST = (list,)
 _INT = (int,)
 _STR = (str,)
+_TEXT = (str, int)
 
 
 def holds(call: Call, ctx: Context) -> bool:
@@ -36,19 +37,19 @@ def _in(value: Value | None, values: Any) -> bool:
     return value is not None and str(value) in strs(values)
 
 
-@CONDITIONS.register("answer_is", Param("values", _LIST))
+@CONDITIONS.register("answer_is", Param("values", _LIST, items=_TEXT))
 def answer_is(p: Mapping[str, Any], ctx: Context) -> bool:
     """This node's answer is one of ``values``."""
     return _in(ctx.answer, p["values"])
 
 
-@CONDITIONS.register("result_is", Param("result", _STR), Param("values", _LIST))
+@CONDITIONS.register("result_is", Param("result", _STR), Param("values", _LIST, items=_TEXT))
 def result_is(p: Mapping[str, Any], ctx: Context) -> bool:
     """An earlier answer is one of ``values``."""
     return _in(ctx.state.results.get(p["result"]), p["values"])
 
 
-@CONDITIONS.register("result_not", Param("result", _STR), Param("values", _LIST))
+@CONDITIONS.register("result_not", Param("result", _STR), Param("values", _LIST, items=_TEXT))
 def result_not(p: Mapping[str, Any], ctx: Context) -> bool:
     """An earlier answer exists and is not one of ``values``."""
     value = ctx.state.results.get(p["result"])
@@ -65,7 +66,10 @@ def number_between(p: Mapping[str, Any], ctx: Context) -> bool:
 
 
 @CONDITIONS.register(
-    "count_of", Param("results", _LIST), Param("values", _LIST), Param("at_least", _INT)
+    "count_of",
+    Param("results", _LIST, items=_STR),
+    Param("values", _LIST, items=_TEXT),
+    Param("at_least", _INT),
 )
 def count_of(p: Mapping[str, Any], ctx: Context) -> bool:
     """At least ``at_least`` of the named answers are one of ``values``."""

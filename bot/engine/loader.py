@@ -199,7 +199,10 @@ def parse_services(text: str, source: str) -> list[Service]:
     if not isinstance(raw, dict) or str(raw.get("spec_version")) not in SPEC_VERSIONS:
         raise FlowError([Problem(source, None, None, "needs spec_version and services")])
     services: list[Service] = []
-    for item in raw.get("services") or []:
+    items = raw.get("services")
+    if not isinstance(items, list):
+        raise FlowError([Problem(source, None, None, "services must be a list")])
+    for item in items:
         r.node = str(item.get("id")) if isinstance(item, dict) else None
         if not isinstance(item, dict):
             r.problem("each service must be a mapping")

@@ -34,7 +34,9 @@ NO_WORDS = N_(
     "matcher:no", "no|nope|nah|n|not really|never|i don t|they don t|dont|do not|none|not at all|👎"
 )
 UNSURE_WORDS = N_(
-    "matcher:unsure", "not sure|unsure|don t know|dont know|do not know|maybe|perhaps|no idea|idk"
+    "matcher:unsure",
+    "not sure|unsure|don t know|dont know|do not know|maybe|perhaps|no idea|idk|"
+    "not often|not always|not much",
 )
 WORD_LISTS = {"yes": YES_WORDS, "no": NO_WORDS, "unsure": UNSURE_WORDS}
 
@@ -63,7 +65,7 @@ def yes_no(p: Mapping[str, Any], m: MatchInput) -> Value | None:
     return str(p["yes"] if said_yes else p["no"])
 
 
-@MATCHERS.register("words", Param("option", _ID), Param("words", (list,)))
+@MATCHERS.register("words", Param("option", _ID), Param("words", (list,), items=(str,)))
 def words(p: Mapping[str, Any], m: MatchInput) -> Value | None:
     """The option, when any of its words or phrases appears as whole words."""
     phrases = tuple(normalise(w) for w in strs(p["words"]))

@@ -16,6 +16,8 @@ class Param:
     name: str
     types: tuple[type, ...]
     required: bool = True
+    items: tuple[type, ...] = ()
+    """For a list parameter: the types each item may have (empty: not checked here)."""
 
 
 @dataclass(frozen=True)
@@ -30,20 +32,29 @@ class Entry(Generic[F]):
         """Problems with ``params`` for this type, as plain sentences (empty when fine)."""
         problems: list[str] = []
         known = {p.name for p in self.params}
-        for extra in sorted(set(params) - known):
+        for extra in sorted(str(k) for k in set(params) - known):
             problems.append(f"{self.name}: unknown parameter {extra!r}")
+        for key in params:
+            if isinstance(key, bool):
+                problems.append(f"{self.name}: parameter names must be quoted text ({key})")
         for p in self.params:
             if p.name not in params:
                 if p.required:
                     problems.append(f"{self.name}: missing parameter {p.name!r}")
                 continue
-            value = params[p.name]
-            if isinstance(value, bool) and bool not in p.types:
-                problems.append(f"{self.name}: {p.name!r} must not be true/false (quote it)")
-            elif not isinstance(value, p.types):
-                want = " or ".join(t.__name__ for t in p.types)
-                problems.append(f"{self.name}: {p.name!r} must be {want}")
+            problems += self._check_value(p, params[p.name])
         return problems
+
+    def _check_value(self, p: Param, value: Any) -> list[str]:
+        if isinstance(value, bool) and bool not in p.types:
+            return [f"{self.name}: {p.name!r} must not be true/false (quote it)"]
+        if not _fits(value, p.types):
+            want = " or ".join(t.__name__ for t in p.types)
+            return [f"{self.name}: {p.name!r} must be {want}"]
+        if p.items and isinstance(value, list) and not all(_fits(v, p.items) for v in value):
+            want = " or ".join(t.__name__ for t in p.items)
+            return [f"{self.name}: every item of {p.name!r} must be {want} (quote yes/no/on/off)"]
+        return []
 
 
 @dataclass
@@ -76,6 +87,13 @@ class Registry(Generic[F]):
 
     def __iter__(self) -> Iterator[str]:
         return iter(sorted(self._entries))
+
+
+def _fits(value: Any, types: tuple[type, ...]) -> bool:
+    """Whether ``value`` is one of ``types``; YAML's true/false never passes for text or numbers."""
+    if isinstance(value, bool) and bool not in types:
+        return False
+    return isinstance(value, types)
 
 
 def strs(value: Any) -> tuple[str, ...]:

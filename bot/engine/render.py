@@ -64,9 +64,9 @@ class Renderer:
         return fill(self.tr.pgettext(message.context, message.text), values.get)
 
     def plural(self, message: PluralMsg, n: int) -> str:
-        """A message with plural forms for ``n`` (CLDR rules), ``{n}`` style names filled."""
+        """A message with plural forms for ``n`` (CLDR rules), with ``{n}`` filled in."""
         text = self.tr.npgettext(message.context, message.singular, message.plural, n)
-        return fill(text, {"days": str(n), "n": str(n)}.get)
+        return fill(text, {"n": str(n)}.get)
 
     def service_ref(self, service: Service) -> ServiceRef:
         """A service's id and translated name."""

@@ -25,11 +25,12 @@ class Engine:
         catalogs: Catalogs | None = None,
         default_flow: str | None = None,
     ) -> None:
-        self.flows = {f.id: f for f in flows}
-        self.services = {s.id: s for s in services}
-        problems = check_services(list(self.flows.values()), list(self.services.values()))
+        flow_list, service_list = list(flows), list(services)
+        problems = check_services(flow_list, service_list)
         if problems:
             raise FlowError(problems)
+        self.flows = {f.id: f for f in flow_list}
+        self.services = {s.id: s for s in service_list}
         if not self.flows:
             raise ValueError("no flows to run")
         self.machines = {fid: FlowMachine(f) for fid, f in self.flows.items()}

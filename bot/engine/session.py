@@ -114,12 +114,12 @@ class Session(Steps):
                 MessageCreated(r.system(texts.LANGUAGE_MISSING), REPROMPT),
                 self._language_picker(r),
             ]
-        if not text:
-            why = texts.EMPTY
-        elif len(raw) > MAX_INPUT_CHARS:
+        if len(raw) > MAX_INPUT_CHARS:
             why = texts.TOO_LONG
         elif not self.node.options:
             why = texts.NOT_A_NUMBER
+        elif not text:
+            why = texts.EMPTY
         else:
             why = texts.NOT_UNDERSTOOD
         return [MessageCreated(r.system(why), REPROMPT), r.question(self.node, REPROMPT)]
@@ -162,8 +162,14 @@ class Session(Steps):
 
     def _stop(self, r: Renderer) -> list[Event]:
         self.state.status = STOPPED
-        days = max(1, self.flow.expire_after_minutes // (60 * 24))
-        return [SessionStopped(), MessageCreated(r.plural(texts.STOP, days), NOTICE)]
+        minutes = self.flow.expire_after_minutes  # never promise longer than we keep them
+        if minutes >= 24 * 60:
+            text = r.plural(texts.STOP_DAYS, minutes // (24 * 60))
+        elif minutes >= 60:
+            text = r.plural(texts.STOP_HOURS, minutes // 60)
+        else:
+            text = r.plural(texts.STOP_MINUTES, minutes)
+        return [SessionStopped(), MessageCreated(text, NOTICE)]
 
     def _ask_language(self, r: Renderer) -> list[Event]:
         self.state.awaiting = "language"

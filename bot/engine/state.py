@@ -73,8 +73,8 @@ class RunState:
                 flow=_str(data["flow"]),
                 language=_str(data["language"]),
                 node=_str(data["node"]),
-                started_at=datetime.fromisoformat(_str(data["started_at"])),
-                updated_at=datetime.fromisoformat(_str(data["updated_at"])),
+                started_at=_time(data["started_at"]),
+                updated_at=_time(data["updated_at"]),
                 status=_str(data["status"]),
                 awaiting=None if data["awaiting"] is None else _str(data["awaiting"]),
                 answers=[(_str(n), _value(v)) for n, v in data["answers"]],
@@ -82,10 +82,10 @@ class RunState:
                 roles=[_str(r) for r in data["roles"]],
                 flags=[_str(f) for f in data["flags"]],
                 signposts=[_str(s) for s in data["signposts"]],
-                referral_offered=bool(data["referral_offered"]),
+                referral_offered=_bool(data["referral_offered"]),
                 outcome=None if data["outcome"] is None else _str(data["outcome"]),
-                asked=int(data["asked"]),
-                turns=int(data["turns"]),
+                asked=_int(data["asked"]),
+                turns=_int(data["turns"]),
             )
         except CorruptSession:
             raise
@@ -100,6 +100,25 @@ def _str(value: Any) -> str:
     if not isinstance(value, str):
         raise TypeError("expected a string")
     return value
+
+
+def _int(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError("expected a whole number")
+    return value
+
+
+def _bool(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise TypeError("expected true or false")
+    return value
+
+
+def _time(value: Any) -> datetime:
+    moment = datetime.fromisoformat(_str(value))
+    if moment.tzinfo is None:
+        raise ValueError("a time without a time zone")
+    return moment
 
 
 def _value(value: Any) -> Value:

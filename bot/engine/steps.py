@@ -24,7 +24,7 @@ from bot.engine.matchers import MATCHERS, MatchInput, word_list
 from bot.engine.render import Renderer, services_in
 from bot.engine.state import DONE, WAITING, RunState, Value
 from bot.engine.text import normalise
-from bot.i18n import N_, Msg, english_name, native_name
+from bot.i18n import N_, Msg
 
 if TYPE_CHECKING:
     from bot.engine.runtime import Engine
@@ -204,13 +204,14 @@ class Steps:
         if norm.isdecimal() and 1 <= int(norm) <= len(codes):
             return codes[int(norm) - 1]
         for code in codes:
-            names = {normalise(code), normalise(native_name(code)), normalise(english_name(code))}
-            if norm in names:
+            own, english = self.engine.catalogs.names[code]
+            if norm in {normalise(code), normalise(own), normalise(english)}:
                 return code
         return None
 
     def _language_picker(self, r: Renderer) -> MessageCreated:
-        options = tuple(OptionView(c, native_name(c)) for c in self.engine.catalogs.languages())
+        names = self.engine.catalogs.names
+        options = tuple(OptionView(c, names[c][0]) for c in self.engine.catalogs.languages())
         text = r.system(texts.PICK_LANGUAGE)
         return MessageCreated(text, "question", options, self.state.node, self.state.asked)
 

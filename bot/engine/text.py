@@ -8,29 +8,49 @@ from collections.abc import Callable
 
 _PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
 _KEEP = ("L", "N", "M")  # letters, digits, combining marks (Gurmukhi, Bengali, Arabic vowels)
+_JOINERS = "\u200c\u200d"  # zero-width (non-)joiners shape Persian, Urdu and Indic words
+_MINUS = "-\u2212"
+_DROP = ("Cc", "Cf", "Cs", "Co", "Cn")  # controls, bidi overrides, zero-width spaces, unassigned
+
+
+def _token(text: str, i: int) -> str:
+    ch = text[i]
+    category = unicodedata.category(ch)
+    if category[0] in _KEEP or ch in _JOINERS:
+        return ch
+    if category == "So":  # emoji and other symbols stand as words of their own: "👍"
+        return f" {ch} "
+    if ch in _MINUS and text[i + 1 : i + 2].isdecimal() and (i == 0 or text[i - 1].isspace()):
+        return "-"  # a negative number stays negative
+    return " "
 
 
 def normalise(text: str) -> str:
-    """Casefold, NFKC, and turn everything but letters, digits and marks into single spaces."""
+    """Casefold, NFKC, and reduce to words: letters, digits, marks, symbols; the rest is space."""
     text = unicodedata.normalize("NFKC", text).casefold()
-    out = [ch if unicodedata.category(ch)[0] in _KEEP else " " for ch in text]
-    return " ".join("".join(out).split())
+    return " ".join("".join(_token(text, i) for i in range(len(text))).split())
 
 
 def clean(text: str, limit: int) -> str:
-    """Drop control and format characters, cut to ``limit`` characters, trim."""
+    """Drop control and invisible format characters (not word joiners), cut to ``limit``, trim."""
     kept = "".join(
         ch
         for ch in text[: limit * 2]
-        if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cs", "Co", "Cn")
+        if ch in "\n\t" or ch in _JOINERS or unicodedata.category(ch) not in _DROP
     )
     return kept[:limit].strip()
 
 
 def contains_phrase(haystack: str, phrase: str) -> bool:
-    """Whether normalised ``phrase`` occurs in normalised ``haystack`` as whole words."""
+    """Whether normalised ``phrase`` occurs in normalised ``haystack`` as whole words.
+
+    A one-letter phrase ("y", "n") counts only when it is the whole text, so the "n" of
+    Welsh "dwi'n" is not read as "no".
+    """
     if not phrase:
         return False
+    if len(phrase) == 1:
+        return haystack == phrase
     return f" {phrase} " in f" {haystack} "
 
 
@@ -50,8 +70,8 @@ def fill(text: str, value_of: Callable[[str], str | None]) -> str:
 
 
 def parse_number(text: str) -> int | None:
-    """The one whole number in a normalised text (any script's digits), else None."""
-    numbers = [tok for tok in text.split() if tok.isdecimal()]
-    if len(numbers) != 1 or len(numbers[0]) > 6:
+    """The one whole number in a normalised text (any script's digits, maybe negative)."""
+    numbers = [tok for tok in text.split() if tok.lstrip("-").isdecimal()]
+    if len(numbers) != 1 or len(numbers[0].lstrip("-")) > 6:
         return None
     return int(numbers[0])

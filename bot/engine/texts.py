@@ -23,11 +23,25 @@ EXPIRED = N_(
     "It has been a while since we last talked, so we are starting again. "
     "Your old answers have been cleared.",
 )
-STOP = NP_(
+STOP_DAYS = NP_(
     "system",
-    "OK, we will stop here. I will keep your answers for {days} day, "
+    "OK, we will stop here. I will keep your answers for {n} day, "
     "so you can carry on where you left off. Just send me a message.",
-    "OK, we will stop here. I will keep your answers for {days} days, "
+    "OK, we will stop here. I will keep your answers for {n} days, "
+    "so you can carry on where you left off. Just send me a message.",
+)
+STOP_HOURS = NP_(
+    "system",
+    "OK, we will stop here. I will keep your answers for {n} hour, "
+    "so you can carry on where you left off. Just send me a message.",
+    "OK, we will stop here. I will keep your answers for {n} hours, "
+    "so you can carry on where you left off. Just send me a message.",
+)
+STOP_MINUTES = NP_(
+    "system",
+    "OK, we will stop here. I will keep your answers for {n} minute, "
+    "so you can carry on where you left off. Just send me a message.",
+    "OK, we will stop here. I will keep your answers for {n} minutes, "
     "so you can carry on where you left off. Just send me a message.",
 )
 WELCOME_BACK = N_("system", "Welcome back. Here is where we were.")

@@ -38,6 +38,49 @@ def result_names(flow: Flow) -> set[str]:
     return names
 
 
+def answer_values(flow: Flow) -> dict[str, set[str] | None]:
+    """For each result name, the values it can take (None: any number)."""
+    values: dict[str, set[str] | None] = {}
+    for node in flow.nodes.values():
+        if node.waits:
+            numeric = any(m.type == "number" and "option" not in m.params for m in node.match)
+            known = values.setdefault(node.result_name, set())
+            if numeric or known is None:
+                values[node.result_name] = None
+            else:
+                known.update(o.id for o in node.options)
+        for call in node_calls(node):
+            if call.type == "set_result":
+                known = values.setdefault(str(call.params["name"]), set())
+                if known is not None:
+                    known.add(str(call.params["value"]))
+    return values
+
+
+def _value_problems(flow: Flow, node: Node, values: dict[str, set[str] | None]) -> Iterator[str]:
+    for call in node_calls(node):
+        if call.type == "answer_is" and not node.waits:
+            yield "answer_is: this node asks no question (use result_is)"
+            continue
+        if call.type == "answer_is":
+            names = [node.result_name]
+        elif call.type in ("result_is", "result_not", "number_between"):
+            names = [str(call.params["result"])]
+        elif call.type == "count_of":
+            names = [str(n) for n in call.params["results"]]
+        else:
+            continue
+        for name in names:
+            if name not in values:
+                yield f"{call.type}: unknown result {name!r}"
+                continue
+            allowed = values[name]
+            wanted = [str(v) for v in call.params.get("values", [])]
+            for value in wanted:
+                if allowed is not None and value not in allowed:
+                    yield f"{call.type}: {value!r} is never an answer to {name!r}"
+
+
 def reachable(flow: Flow) -> set[str]:
     """Node ids reachable from the start node."""
     seen: set[str] = set()
@@ -95,7 +138,11 @@ def validate_flow(flow: Flow) -> list[Problem]:
     if flow.start not in flow.nodes:
         problems.append(Problem(flow.source, flow.id, None, f"start node {flow.start!r} unknown"))
     results = result_names(flow)
+    values = answer_values(flow)
     for node in flow.nodes.values():
+        problems += [
+            Problem(flow.source, flow.id, node.id, m) for m in _value_problems(flow, node, values)
+        ]
         problems += [
             Problem(flow.source, flow.id, node.id, m) for m in _node_problems(flow, node, results)
         ]

@@ -79,15 +79,18 @@ class Catalogs:
     directory: Path | None = None
     _loaded: dict[str, Translator] = field(default_factory=dict)
     missing: set[tuple[str, str]] = field(default_factory=set)
+    names: dict[str, tuple[str, str]] = field(default_factory=dict)
+    """Each language's own name and English name, read from CLDR once, at start-up."""
 
     def __post_init__(self) -> None:
         self._loaded[SOURCE_LANGUAGE] = english()
-        if self.directory is None or not self.directory.is_dir():
-            return
-        for mo in sorted(self.directory.glob(f"*/LC_MESSAGES/{DOMAIN}.mo")):
-            lang = mo.parent.parent.name
-            with mo.open("rb") as fp:
-                self._loaded[lang] = _Catalog(lang, Translations(fp, domain=DOMAIN), self.missing)
+        if self.directory is not None and self.directory.is_dir():
+            for mo in sorted(self.directory.glob(f"*/LC_MESSAGES/{DOMAIN}.mo")):
+                lang = mo.parent.parent.name
+                with mo.open("rb") as fp:
+                    translations = Translations(fp, domain=DOMAIN)
+                self._loaded[lang] = _Catalog(lang, translations, self.missing)
+        self.names = {code: (native_name(code), english_name(code)) for code in self._loaded}
 
     def languages(self) -> tuple[str, ...]:
         """Language codes available, English first."""
