@@ -6,8 +6,10 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import Connection
+
 from bot.engine import Command, CorruptSession, Engine, Event, Input, Session
-from bot.storage.store import ConcurrentUpdate, ConversationStore
+from bot.storage.store import ConcurrentUpdate, ConversationStore, Stored
 
 log = logging.getLogger(__name__)
 
@@ -33,40 +35,45 @@ class Conversations:
 
     def open(self, user_id: str, *, at: datetime, language: str | None = None) -> Turn:
         """Where this person's conversation stands: a saved one shown again, or a new one."""
-        for _ in range(RETRIES):
-            stored = self.store.load(self.channel, user_id)
-            session = self._read(stored.state, stored.id) if stored else None
-            if session is not None and stored is not None:
-                return Turn(session.reopen(), session, stored.version)
-            session = self.engine.new_session(at=at, language=language or "en")
-            events = session.start()
-            if stored is not None:
-                events = session.damaged() + events
-            try:
-                version = self._save(user_id, session, stored.version if stored else None, at)
-            except ConcurrentUpdate:
-                continue
-            return Turn(events, session, version)
+        with self.store.connection() as conn:
+            for _ in range(RETRIES):
+                stored = self.store.load(self.channel, user_id, conn)
+                session = self._read(stored.state, stored.id) if stored else None
+                if session is not None and stored is not None:
+                    return Turn(session.reopen(), session, stored.version)
+                session = self.engine.new_session(at=at, language=language or "en")
+                events = (session.damaged() if stored else []) + session.start()
+                try:
+                    version = self._save(user_id, session, stored, at, conn)
+                except ConcurrentUpdate:
+                    continue
+                return Turn(events, session, version)
         raise ConcurrentUpdate(self.channel)
 
     def turn(self, user_id: str, inp: Input, *, language: str | None = None) -> Turn:
         """Resume this person's conversation with ``inp`` and save it before returning."""
-        for _ in range(RETRIES):
-            stored = self.store.load(self.channel, user_id)
-            session = self._read(stored.state, stored.id) if stored else None
-            if session is None:
-                session = self.engine.new_session(at=inp.at, language=language or "en")
-                events = (session.damaged() if stored else []) + session.start()
-                if isinstance(inp, Command):  # e.g. a language chosen before anything else
-                    events += session.resume(inp)
-            else:
-                events = session.resume(inp)
-            try:
-                version = self._save(user_id, session, stored.version if stored else None, inp.at)
-            except ConcurrentUpdate:
-                continue  # another turn for this person won: apply ours to what it saved
-            return Turn(events, session, version)
+        with self.store.connection() as conn:
+            for _ in range(RETRIES):
+                stored = self.store.load(self.channel, user_id, conn)
+                session, events = self._resume(stored, inp, language)
+                try:
+                    saved = self._save(user_id, session, stored, inp.at, conn)
+                except ConcurrentUpdate:
+                    continue  # another turn for this person won: apply ours to what it saved
+                return Turn(events, session, saved)
         raise ConcurrentUpdate(self.channel)
+
+    def _resume(
+        self, stored: Stored | None, inp: Input, language: str | None
+    ) -> tuple[Session, list[Event]]:
+        session = self._read(stored.state, stored.id) if stored else None
+        if session is not None:
+            return session, session.resume(inp)
+        session = self.engine.new_session(at=inp.at, language=language or "en")
+        events = (session.damaged() if stored else []) + session.start()
+        if isinstance(inp, Command):  # e.g. a language chosen before anything else
+            events += session.resume(inp)
+        return session, events
 
     def forget(self, user_id: str) -> bool:
         """Erase this person's conversation."""
@@ -82,5 +89,10 @@ class Conversations:
             )
             return None
 
-    def _save(self, user_id: str, session: Session, version: int | None, at: datetime) -> int:
-        return self.store.save(self.channel, user_id, session.to_json(), version=version, at=at)
+    def _save(
+        self, user_id: str, session: Session, stored: Stored | None, at: datetime, conn: Connection
+    ) -> int:
+        version = stored.version if stored else None
+        return self.store.save(
+            self.channel, user_id, session.to_json(), version=version, at=at, conn=conn
+        )
