@@ -197,7 +197,7 @@ def row(r: dict[str, Any]) -> str:
     """One result as a table row, with the targets that apply to it."""
     rate = statistics.median(r["rates"])
     target = [f">={SQLITE_TARGET:,}/s {verdict(rate >= SQLITE_TARGET)}"] * (r["mode"] == "sqlite")
-    if r["users"] >= RSS_TARGET_USERS:
+    if r["users"] >= RSS_TARGET_USERS and r["mode"] == "sqlite":
         target.append(f"<{RSS_TARGET_MB} MB {verdict(r['peak_mb'] < RSS_TARGET_MB)}")
     kb_user = (r["peak_mb"] - r["base_mb"]) * 1024 / r["users"]
     return (
@@ -235,10 +235,18 @@ def report(results: list[dict[str, Any]], sizes: list[int], sync: str) -> None:
             )
     if lo == hi:
         print("  flat: needs two or more --users sizes")
+    # The RSS target is for a serving process: its sessions live in storage. In engine mode
+    # this benchmark itself holds every session's JSON in a dict, so that row is only shown.
     big = [r for r in results if r["users"] >= RSS_TARGET_USERS]
     for r in big:
-        ok = f"{r['peak_mb']:.1f} MB {verdict(r['peak_mb'] < RSS_TARGET_MB)}"
-        print(f"  peak RSS < {RSS_TARGET_MB} MB, {r['users']:,} users, {r['mode']}: {ok}")
+        if r["mode"] == "sqlite":
+            ok = f"{r['peak_mb']:.1f} MB {verdict(r['peak_mb'] < RSS_TARGET_MB)}"
+            print(f"  peak RSS < {RSS_TARGET_MB} MB, {r['users']:,} users, sqlite: {ok}")
+        else:
+            print(
+                f"  (engine mode, {r['users']:,} users: {r['peak_mb']:.1f} MB, of which the"
+                " benchmark's own dict of session JSON is most; the engine keeps no sessions)"
+            )
     if not big:
         print(f"  peak RSS < {RSS_TARGET_MB} MB at {RSS_TARGET_USERS:,} users: use --users 100000")
 
