@@ -121,7 +121,8 @@ def test_ctrl_c_in_the_terminal_then_the_same_user_carries_on(spawn) -> None:
 
     second = spawn(["chat", "--user", "ctrl-c"])
     second.wait_for(lambda out: out.endswith("> "))
-    assert second.output.lstrip().startswith("Welcome back. Here is where we were.\n\nHow old")
+    assert second.output.lstrip().startswith("Welcome back. Here is where we were.\n\nQuestion 1")
+    assert "How old are you?" in second.output
     second.send("65 or over")
     second.wait_for(lambda out: "needs extra help" in out)
     second.proc.stdin.close()

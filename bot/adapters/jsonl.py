@@ -12,7 +12,17 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import IO, Any
 
-from bot.engine import COMMANDS, Choose, Command, Event, Input, MessageCreated, Session, Text
+from bot.engine import (
+    COMMANDS,
+    Choose,
+    ChooseMany,
+    Command,
+    Event,
+    Input,
+    MessageCreated,
+    Session,
+    Text,
+)
 from bot.storage import Conversations
 
 Clock = Callable[[], datetime]
@@ -51,9 +61,12 @@ def parse(raw: str, at: datetime) -> Input:
         raise ValueError('expected one of "text", "choose" or "command"')
     if "text" in data and isinstance(data["text"], str):
         return Text(at, data["text"])
+    prompt = data.get("prompt") if isinstance(data.get("prompt"), int) else None
     if "choose" in data and isinstance(data["choose"], str):
-        prompt = data.get("prompt")
-        return Choose(at, data["choose"], prompt if isinstance(prompt, int) else None)
+        return Choose(at, data["choose"], prompt)
+    choices = data.get("choose")
+    if isinstance(choices, list) and all(isinstance(o, str) for o in choices):
+        return ChooseMany(at, tuple(choices), prompt)
     if data.get("command") in COMMANDS:
         lang = data.get("lang")
         return Command(at, data["command"], lang if isinstance(lang, str) else None)

@@ -4,7 +4,7 @@ Hosts build an ``Engine`` once from parsed flows, then for each conversation cal
 ``Session.start()`` or ``Session.resume(input)`` and carry out the returned events.
 """
 
-from bot.engine.definition import Flow, Node, Option, Service
+from bot.engine.definition import Flow, Node, Option
 from bot.engine.errors import FlowError, Problem
 from bot.engine.events import (
     Event,
@@ -17,16 +17,19 @@ from bot.engine.events import (
     SessionRestarted,
     SessionStopped,
 )
-from bot.engine.inputs import COMMANDS, Choose, Command, Input, Text
-from bot.engine.loader import parse_flow, parse_services
+from bot.engine.inputs import COMMANDS, Choose, ChooseMany, Command, Input, Text
+from bot.engine.loader import parse_flow
 from bot.engine.runtime import Engine
+from bot.engine.services import Contact, Service, parse_services
 from bot.engine.session import Session
 from bot.engine.state import CorruptSession
 
 __all__ = [
     "COMMANDS",
     "Choose",
+    "ChooseMany",
     "Command",
+    "Contact",
     "CorruptSession",
     "Engine",
     "Event",

@@ -59,10 +59,15 @@ def add_flag(p: Mapping[str, Any], ctx: Context) -> list[Event]:
     return [FlagRaised(p["flag"])] if _add(ctx.state.flags, p["flag"]) else []
 
 
-@ACTIONS.register("signpost", Param("service", _STR))
+CATEGORY = "@"
+"""Marks a signposted category in the state ("@carers_service"); service ids never start so."""
+
+
+@ACTIONS.register("signpost", Param("service", _STR, False), Param("category", _STR, False))
 def signpost(p: Mapping[str, Any], ctx: Context) -> list[Event]:
-    """Add a service to the person's list of places to get help (once)."""
-    return [Signposted(p["service"])] if _add(ctx.state.signposts, p["service"]) else []
+    """Add a service, or the best local service of a category, to the places to get help."""
+    entry = p["service"] if "service" in p else CATEGORY + p["category"]
+    return [Signposted(entry)] if _add(ctx.state.signposts, entry) else []
 
 
 @ACTIONS.register("offer_referral")

@@ -34,7 +34,13 @@ def holds(call: Call, ctx: Context) -> bool:
 
 
 def _in(value: Value | None, values: Any) -> bool:
-    return value is not None and str(value) in strs(values)
+    """Whether an answer is one of ``values`` (for a pick of several: any of them is)."""
+    if value is None:
+        return False
+    wanted = strs(values)
+    if isinstance(value, tuple):
+        return any(v in wanted for v in value)
+    return str(value) in wanted
 
 
 @CONDITIONS.register("answer_is", Param("values", _LIST, items=_TEXT))
@@ -77,10 +83,25 @@ def count_of(p: Mapping[str, Any], ctx: Context) -> bool:
     return hits >= int(p["at_least"])
 
 
+@CONDITIONS.register(
+    "picked_count",
+    Param("result", _STR),
+    Param("at_least", _INT),
+    Param("values", _LIST, False, items=_TEXT),
+)
+def picked_count(p: Mapping[str, Any], ctx: Context) -> bool:
+    """At least ``at_least`` options (of ``values``, if given) were picked at a pick-all."""
+    value = ctx.state.results.get(p["result"])
+    picked = value if isinstance(value, tuple) else ((str(value),) if value is not None else ())
+    if "values" in p:
+        picked = tuple(v for v in picked if v in strs(p["values"]))
+    return len(picked) >= int(p["at_least"])
+
+
 @CONDITIONS.register("has_flag", Param("flag", _STR))
 def has_flag(p: Mapping[str, Any], ctx: Context) -> bool:
-    """The flag has been raised."""
-    return p["flag"] in ctx.state.flags
+    """The flag has been raised (by the flow, or by crisis words)."""
+    return p["flag"] in ctx.state.flags or p["flag"] in ctx.state.alarms
 
 
 @CONDITIONS.register("has_role", Param("role", _STR))

@@ -47,6 +47,8 @@ class Option:
 
     id: str
     label: str
+    alone: bool = False
+    """At a pick-all question: this option ("none of these", "not sure") is picked on its own."""
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,10 @@ class Node:
     result: str | None = None
     actions: tuple[Call, ...] = ()
     routes: tuple[Route, ...] = ()
+    multiple: bool = False
+    """A "choose all that fit" question: the answer is the options picked, then Done."""
+    progress: bool = True
+    """Whether this question counts in "question 3 of 12" (not for "Shall we start?")."""
 
     @property
     def waits(self) -> bool:
@@ -105,6 +111,10 @@ class Flow:
     expire_after_minutes: int
     nodes: dict[str, Node]
     source: str = "<memory>"
+    age_result: str | None = None
+    """The result holding the person's age band: services and crisis help are chosen by it."""
+    area_result: str | None = None
+    """The result holding the person's area (postcode district or place): local help first."""
 
     def node(self, node_id: str) -> Node:
         """The node with this id (the flow is validated, so it exists)."""
@@ -116,16 +126,3 @@ class Flow:
             if node.waits and node.result_name == result_name:
                 return node
         return None
-
-
-@dataclass(frozen=True)
-class Service:
-    """A place to signpost to. Facts carry their source and the date they were checked."""
-
-    id: str
-    name: str
-    what: str
-    contact: str
-    source: str
-    checked_on: str
-    urgent: bool = False

@@ -38,6 +38,7 @@ class MessageCreated(Event):
     options: tuple[OptionView, ...] = ()
     node: str | None = None
     prompt: int | None = None
+    progress: tuple[int, int] | None = None
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,14 @@ class Choose(Input):
 
 
 @dataclass(frozen=True)
+class ChooseMany(Input):
+    """Several options at once for a pick-all question: picked and done in one go."""
+
+    options: tuple[str, ...]
+    prompt: int | None = None
+
+
+@dataclass(frozen=True)
 class Command(Input):
     """A global command; ``arg`` carries the language code for ``language``."""
 

@@ -17,5 +17,8 @@ MAX_PASSING_NODES: Final = 100
 MAX_ID_CHARS: Final = 40
 """Longest flow, node or option id: ids travel in button data, which Telegram caps at 64 bytes."""
 
+MAX_SIGNPOSTS: Final = 5
+"""Most places to get help shown at the end: a short list people can act on."""
+
 MAX_ANSWERS: Final = 500
 """Answers kept in one session; a longer session is a runaway and is refused."""

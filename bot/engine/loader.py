@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import re
-from datetime import date
 from typing import Any
 
 import yaml
 
 from bot.engine.actions import ACTIONS
 from bot.engine.conditions import CONDITIONS, NESTED
-from bot.engine.definition import Call, Flow, Node, Option, Route, Service
+from bot.engine.definition import Call, Flow, Node, Option, Route
 from bot.engine.errors import FlowError, Problem
 from bot.engine.limits import MAX_ID_CHARS, SPEC_VERSIONS
 from bot.engine.matchers import MATCHERS
@@ -19,7 +18,18 @@ from bot.engine.validate import validate_flow
 
 _ID = re.compile(r"[a-z][a-z0-9_]*")
 _NODE_KEYS = frozenset(
-    {"say", "question", "help", "options", "match", "result", "actions", "routes"}
+    {
+        "say",
+        "question",
+        "help",
+        "options",
+        "match",
+        "result",
+        "actions",
+        "routes",
+        "progress",
+        "multiple",
+    }
 )
 
 
@@ -113,7 +123,7 @@ def _options(r: _Reader, raw: Any) -> tuple[Option, ...]:
             r.problem(f"option id {oid!r} must be lowercase letters, digits and _ (short)")
         if oid and label:
             seen.add(oid)
-            options.append(Option(oid, label))
+            options.append(Option(oid, label, _flag(r, item.get("alone", False), "alone")))
     return tuple(options)
 
 
@@ -133,6 +143,13 @@ def _routes(r: _Reader, raw: Any) -> tuple[Route, ...]:
     return tuple(routes)
 
 
+def _flag(r: _Reader, value: Any, what: str) -> bool:
+    if not isinstance(value, bool):
+        r.problem(f"{what} must be true or false")
+        return True
+    return value
+
+
 def _node(r: _Reader, node_id: str, raw: Any) -> Node | None:
     r.node = node_id
     if not _ID.fullmatch(node_id) or len(node_id) > MAX_ID_CHARS:
@@ -150,6 +167,8 @@ def _node(r: _Reader, node_id: str, raw: Any) -> Node | None:
         options=_options(r, raw.get("options")),
         match=r.calls(raw.get("match"), MATCHERS, "match"),
         result=r.text(raw.get("result"), "result", required=False),
+        progress=_flag(r, raw.get("progress", True), "progress"),
+        multiple=_flag(r, raw.get("multiple", False), "multiple"),
         actions=r.calls(raw.get("actions"), ACTIONS, "actions", allow_when=True),
         routes=_routes(r, raw.get("routes")),
     )
@@ -182,39 +201,12 @@ def parse_flow(text: str, source: str) -> Flow:
         nodes_raw = {}
     nodes = {str(k): n for k, v in nodes_raw.items() if (n := _node(r, str(k), v))}
     r.node = None
-    flow = Flow(flow_id, name, str(raw.get("spec_version")), start, expire, nodes, source)
+    age = r.text(raw.get("age_result"), "age_result", required=False)
+    area = r.text(raw.get("area_result"), "area_result", required=False)
+    flow = Flow(
+        flow_id, name, str(raw.get("spec_version")), start, expire, nodes, source, age, area
+    )
     problems = r.problems + validate_flow(flow)
     if problems:
         raise FlowError(problems)
     return flow
-
-
-def parse_services(text: str, source: str) -> list[Service]:
-    """Parse one services file; raise FlowError listing every problem."""
-    r = _Reader(source)
-    try:
-        raw = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise FlowError([Problem(source, None, None, f"not valid YAML: {exc}")]) from exc
-    if not isinstance(raw, dict) or str(raw.get("spec_version")) not in SPEC_VERSIONS:
-        raise FlowError([Problem(source, None, None, "needs spec_version and services")])
-    services: list[Service] = []
-    items = raw.get("services")
-    if not isinstance(items, list):
-        raise FlowError([Problem(source, None, None, "services must be a list")])
-    for item in items:
-        r.node = str(item.get("id")) if isinstance(item, dict) else None
-        if not isinstance(item, dict):
-            r.problem("each service must be a mapping")
-            continue
-        fields = [r.text(item.get(k), k) for k in ("id", "name", "what", "contact", "source")]
-        checked = item.get("checked_on")
-        if not isinstance(checked, date):
-            r.problem("checked_on must be a date (YYYY-MM-DD)")
-        if all(fields) and isinstance(checked, date):
-            sid, name, what, contact, src = (f or "" for f in fields)
-            urgent = item.get("urgent", False) is True
-            services.append(Service(sid, name, what, contact, src, checked.isoformat(), urgent))
-    if r.problems:
-        raise FlowError(r.problems)
-    return services

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.engine.registry import Param, Registry, strs
+from bot.engine.services import OUTWARD, area_key
 from bot.engine.state import Value
 from bot.engine.text import contains_phrase, normalise, parse_number
 from bot.i18n import N_, Msg
@@ -18,6 +19,10 @@ class MatchInput:
 
     text: str
     words: Callable[[Msg], tuple[str, ...]]
+    places: frozenset[str] = frozenset()
+    raw: str = ""
+    """The text as written (cleaned, not normalised), for ``own_words``."""
+    """Place names the services cover ("leicester", "rutland"), for the ``area`` matcher."""
 
 
 MatcherFn = Callable[[Mapping[str, Any], MatchInput], Value | None]
@@ -38,7 +43,25 @@ UNSURE_WORDS = N_(
     "not sure|unsure|don t know|dont know|do not know|maybe|perhaps|no idea|idk|"
     "not often|not always|not much",
 )
-WORD_LISTS = {"yes": YES_WORDS, "no": NO_WORDS, "unsure": UNSURE_WORDS}
+# Words that open the crisis message from any question. Translators give each language its own.
+CRISIS_WORDS = N_(
+    "matcher:crisis",
+    "kill myself|killing myself|end my life|take my life|suicide|suicidal|want to die|"
+    "wants to die|better off dead|self harm|harm myself|hurt myself|overdose",
+)
+DANGER_WORDS = N_(
+    "matcher:danger",
+    "hurt|hurts me|hurting me|hurting him|hurting her|hit me|hits me|hitting me|not safe|"
+    "unsafe|i might hurt|i could hurt|afraid of him|afraid of her|scared of him|"
+    "scared of her|abuse|abused|abusing|violent|attacked|beats me|kicked me|threatens me",
+)
+WORD_LISTS = {
+    "yes": YES_WORDS,
+    "no": NO_WORDS,
+    "unsure": UNSURE_WORDS,
+    "crisis": CRISIS_WORDS,
+    "danger": DANGER_WORDS,
+}
 
 
 def word_list(raw: str) -> tuple[str, ...]:
@@ -81,3 +104,29 @@ def number(p: Mapping[str, Any], m: MatchInput) -> Value | None:
     if value is None or not p["min"] <= value <= p["max"]:
         return None
     return str(p["option"]) if "option" in p else value
+
+
+@MATCHERS.register("area")
+def area(p: Mapping[str, Any], m: MatchInput) -> Value | None:
+    """The first part of a UK postcode ("LE1 6AB" gives "le1"), or a place the services know."""
+    key = area_key(m.text)
+    if key is None:
+        return None
+    if OUTWARD.fullmatch(key) or key in m.places:
+        return key
+    return None
+
+
+@MATCHERS.register("own_words", Param("max_chars", (int,)))
+def own_words(p: Mapping[str, Any], m: MatchInput) -> Value | None:
+    """Anything the person writes, in their own words ("tell me in your own words")."""
+    return m.raw[: int(p["max_chars"])] if m.raw else None
+
+
+FREE = frozenset({"area", "own_words"})
+"""Matchers whose answer is a value of their own, not one of the question's options."""
+
+
+def free_value(call_type: str, params: Mapping[str, Any]) -> bool:
+    """Whether this matcher answers with a value of its own (a number, an area)."""
+    return call_type in FREE or (call_type == "number" and "option" not in params)

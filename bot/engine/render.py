@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 from bot.engine import texts
-from bot.engine.definition import Flow, Node, Service
+from bot.engine.definition import Flow, Node
 from bot.engine.events import (
     QUESTION,
     SAY,
@@ -13,18 +11,28 @@ from bot.engine.events import (
     OptionView,
     ServiceRef,
 )
+from bot.engine.progress import position
+from bot.engine.services import Service
 from bot.engine.state import RunState
 from bot.engine.text import fill
 from bot.i18n import Msg, PluralMsg, Translator
+
+DONE = "_done"
+"""Option id of Done at a pick-all question."""
+EXPLAIN = "_explain"
+"""Option id of "I don't understand". Flow option ids cannot start with "_", so it never clashes."""
 
 
 class Renderer:
     """Renders one flow's texts for one conversation's language and answers."""
 
-    def __init__(self, flow: Flow, tr: Translator, state: RunState) -> None:
+    def __init__(
+        self, flow: Flow, tr: Translator, state: RunState, remaining: dict[str, int] | None = None
+    ) -> None:
         self.flow = flow
         self.tr = tr
         self.state = state
+        self.remaining = remaining or {}
 
     def node_text(self, node: Node, text: str) -> str:
         """``text`` of ``node`` translated, with ``{answers}`` filled in."""
@@ -36,28 +44,53 @@ class Renderer:
         if value is None:
             return None
         node = self.flow.find_result_node(result)
-        option = node.option(str(value)) if node else None
+        if isinstance(value, tuple):
+            return self.tr.join([self._label(node, v) for v in value])
+        return self._label(node, str(value))
+
+    def _label(self, node: Node | None, value: str) -> str:
+        option = node.option(value) if node else None
         if node is None or option is None:
-            return str(value)
+            return value
         return self.tr.pgettext(f"{self.flow.id}/{node.id}", option.label)
 
     def options(self, node: Node) -> tuple[OptionView, ...]:
         """The node's options, labelled in this language."""
         return tuple(OptionView(o.id, self.node_text(node, o.label)) for o in node.options)
 
+    def offered(self, node: Node) -> tuple[OptionView, ...]:
+        """What a question offers: its options, then "I don't understand" (the help).
+
+        At a pick-all question, picked options are ticked and Done comes before the help.
+        """
+        explain = OptionView(EXPLAIN, self.system(texts.EXPLAIN))
+        if not node.multiple:
+            return (*self.options(node), explain)
+        ticked = tuple(
+            OptionView(o.id, f"✓ {o.label}" if o.id in self.state.picked else o.label)
+            for o in self.options(node)
+        )
+        return (*ticked, OptionView(DONE, self.system(texts.DONE)), explain)
+
     def says(self, node: Node) -> list[MessageCreated]:
         """The node's ``say`` messages."""
         return [MessageCreated(self.node_text(node, t), SAY, node=node.id) for t in node.say]
 
     def question(self, node: Node, kind: str = QUESTION) -> MessageCreated:
-        """The node's question, with its options and the current prompt number."""
+        """The node's question, with its progress, its options and the current prompt number."""
         text = self.node_text(node, node.question or "")
-        return MessageCreated(text, kind, self.options(node), node.id, self.state.asked)
+        if node.multiple:
+            text = f"{text}\n{self.system(texts.PICK_ALL)}"
+        where = position(self.flow, self.remaining, self.state) if self.remaining else None
+        if where is not None:
+            n, total = where
+            text = f"{self.system(texts.PROGRESS, n=str(n), total=str(total))}\n{text}"
+        return MessageCreated(text, kind, self.offered(node), node.id, self.state.asked, where)
 
     def help(self, node: Node, kind: str) -> MessageCreated:
         """The question in other words, with the options again."""
         text = f"{self.node_text(node, node.help or '')}\n\n{self.system(texts.HELP_COMMANDS)}"
-        return MessageCreated(text, kind, self.options(node), node.id, self.state.asked)
+        return MessageCreated(text, kind, self.offered(node), node.id, self.state.asked)
 
     def system(self, message: Msg, **values: str) -> str:
         """One of the engine's own messages, translated, with ``{values}`` filled in."""
@@ -77,18 +110,23 @@ class Renderer:
         lines = [self.system(intro), ""]
         for s in items:
             ctx = f"services/{s.id}"
-            lines.append(
-                "• "
-                + self.system(
-                    texts.SERVICE_LINE,
-                    name=self.tr.pgettext(ctx, s.name),
-                    what=self.tr.pgettext(ctx, s.what),
-                    contact=self.tr.pgettext(ctx, s.contact),
-                )
-            )
+            name, what = self.tr.pgettext(ctx, s.name), self.tr.pgettext(ctx, s.what)
+            lines.append("• " + self.system(texts.SERVICE_LINE, name=name, what=what))
+            lines += [f"  {part}" for part in self.contact(s)]
         return MessageCreated("\n".join(lines), kind)
 
-
-def services_in(ids: list[str], catalog: Mapping[str, Service]) -> list[Service]:
-    """The services named by ``ids`` that the catalog knows, in order."""
-    return [catalog[i] for i in ids if i in catalog]
+    def contact(self, service: Service) -> list[str]:
+        """How to reach a service, one way per line, phone first."""
+        c, ctx = service.contact, f"services/{service.id}"
+        parts: list[str] = []
+        if c.phone:
+            hours = self.tr.pgettext(ctx, c.hours) if c.hours else ""
+            template = texts.PHONE_HOURS if hours else texts.PHONE
+            parts.append(self.system(template, phone=c.phone, hours=hours))
+        if c.sms:
+            parts.append(self.system(texts.SMS, sms=c.sms))
+        if c.web:
+            parts.append(c.web)
+        if c.how:
+            parts.append(self.tr.pgettext(ctx, c.how))
+        return parts

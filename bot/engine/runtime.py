@@ -6,9 +6,11 @@ import json
 from collections.abc import Iterable
 from datetime import datetime
 
-from bot.engine.definition import Flow, Service
+from bot.engine.definition import Flow
 from bot.engine.errors import FlowError
 from bot.engine.machine import FlowMachine
+from bot.engine.progress import remaining_questions
+from bot.engine.services import NATIONAL, OUTWARD, Service
 from bot.engine.session import Session
 from bot.engine.state import CorruptSession, RunState
 from bot.engine.validate import check_services
@@ -31,9 +33,13 @@ class Engine:
             raise FlowError(problems)
         self.flows = {f.id: f for f in flow_list}
         self.services = {s.id: s for s in service_list}
+        self.places = frozenset(
+            a for s in service_list for a in s.areas if a != NATIONAL and not OUTWARD.fullmatch(a)
+        )
         if not self.flows:
             raise ValueError("no flows to run")
         self.machines = {fid: FlowMachine(f) for fid, f in self.flows.items()}
+        self.remaining = {fid: remaining_questions(f) for fid, f in self.flows.items()}
         self.catalogs = catalogs or Catalogs()
         self.default_flow = default_flow or next(iter(self.flows))
         if self.default_flow not in self.flows:

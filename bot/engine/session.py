@@ -12,17 +12,21 @@ from bot.engine.events import (
     REPROMPT,
     URGENT,
     Event,
+    FlagRaised,
     LanguageChanged,
     MessageCreated,
     SessionRestarted,
     SessionStopped,
 )
-from bot.engine.inputs import Choose, Command, Input, Text
+from bot.engine.inputs import Choose, ChooseMany, Command, Input, Text
 from bot.engine.limits import MAX_INPUT_CHARS
-from bot.engine.render import Renderer
+from bot.engine.matchers import CRISIS_WORDS, DANGER_WORDS, FREE
+from bot.engine.render import DONE as DONE_OPTION
+from bot.engine.render import EXPLAIN, Renderer
 from bot.engine.state import DONE, STOPPED, WAITING
 from bot.engine.steps import Steps
-from bot.engine.text import clean
+from bot.engine.text import clean, contains_phrase, normalise
+from bot.i18n import Msg
 
 
 class Session(Steps):
@@ -53,7 +57,7 @@ class Session(Steps):
         """Take one input and return what happened, as events."""
         if inp.at - self.state.updated_at > timedelta(minutes=self.flow.expire_after_minutes):
             self._reset()
-            self.state.updated_at = inp.at
+            self.state.updated_at, self.state.alarms = inp.at, []
             notice = MessageCreated(self.renderer().system(texts.EXPIRED), NOTICE)
             return [SessionRestarted("expired"), notice, *self.start()]
         self.state.updated_at = max(self.state.updated_at, inp.at)
@@ -68,6 +72,8 @@ class Session(Steps):
             return events + self.command(inp.name, inp.arg)
         if isinstance(inp, Choose):
             return events + self._choose(inp)
+        if isinstance(inp, ChooseMany):
+            return events + self._choose_many(inp)
         if isinstance(inp, Text):
             return events + self._text(inp.text)
         raise TypeError(f"unknown input {type(inp).__name__}")
@@ -75,7 +81,27 @@ class Session(Steps):
     def _idle_chatter(self, raw: str) -> bool:
         """Text that is neither a command nor an answer (a "hi" after a pause, say)."""
         text = clean(raw, MAX_INPUT_CHARS)
-        return not text.startswith("/") and self._understand(text) is None
+        return not text.startswith("/") and not self._alarm(text) and self._understand(text) is None
+
+    def _alarm(self, text: str) -> tuple[str, Msg] | None:
+        """("crisis" or "safeguarding", what to say) when the words call for help now."""
+        norm = normalise(text)
+        if any(contains_phrase(norm, w) for w in self._words(CRISIS_WORDS)):
+            return "crisis", texts.CRISIS
+        if any(contains_phrase(norm, w) for w in self._words(DANGER_WORDS)):
+            return "safeguarding", texts.DANGER
+        return None
+
+    def _crisis_help(self, flag: str, intro: Msg) -> list[Event]:
+        """Calm help first, without blame; the flag is kept; then the same question again."""
+        events: list[Event] = []
+        if flag not in self.state.alarms:
+            self.state.alarms.append(flag)
+            events.append(FlagRaised(flag))
+        r = self.renderer()
+        events.append(r.services(intro, self.urgent_services(), URGENT))
+        events.append(MessageCreated(r.system(texts.CARRY_ON), NOTICE))
+        return events + self.current()
 
     # -- input kinds ----------------------------------------------------------------------------
 
@@ -85,14 +111,58 @@ class Session(Steps):
             return self._set_language(inp.option)
         if self.state.status == DONE:
             return self.command("restart") if inp.option == "restart" else [self._finished(r)]
+        if inp.option == EXPLAIN:
+            return self.command("help")
         if inp.prompt is not None and inp.prompt != self.state.asked:
             return [MessageCreated(r.system(texts.STALE), NOTICE), r.question(self.node)]
+        if self.node.multiple:
+            return self._pick(inp.option)
         if self.node.option(inp.option) is None:
             return [MessageCreated(r.system(texts.UNKNOWN_CHOICE), NOTICE), r.question(self.node)]
         return self._answer(inp.option)
 
+    def _choose_many(self, inp: ChooseMany) -> list[Event]:
+        r = self.renderer()
+        known = {o.id for o in self.node.options}
+        if self.state.status == DONE or self.state.awaiting or not self.node.multiple:
+            return [MessageCreated(r.system(texts.UNKNOWN_CHOICE), NOTICE), *self.current()]
+        if inp.prompt is not None and inp.prompt != self.state.asked:
+            return [MessageCreated(r.system(texts.STALE), NOTICE), r.question(self.node)]
+        if not inp.options or not set(inp.options) <= known:
+            return [MessageCreated(r.system(texts.UNKNOWN_CHOICE), NOTICE), r.question(self.node)]
+        alone = [o for o in inp.options if (opt := self.node.option(o)) is not None and opt.alone]
+        if alone and len(inp.options) > 1:
+            return [MessageCreated(r.system(texts.UNKNOWN_CHOICE), NOTICE), r.question(self.node)]
+        self.state.picked = list(inp.options)
+        return self._pick(alone[0] if alone else DONE_OPTION)
+
+    def _pick(self, option: str) -> list[Event]:
+        """A tap at a pick-all question: tick or untick an option, or Done to answer."""
+        node, r = self.node, self.renderer()
+        chosen = node.option(option)
+        if option == DONE_OPTION:
+            picked = [o.id for o in node.options if o.id in self.state.picked]
+            if not picked:
+                return [MessageCreated(r.system(texts.PICK_SOME), REPROMPT), r.question(node)]
+            self.state.picked = []
+            return self._answer(tuple(picked))
+        if chosen is None:
+            return [MessageCreated(r.system(texts.UNKNOWN_CHOICE), NOTICE), r.question(node)]
+        if chosen.alone:
+            self.state.picked = []
+            return self._answer((chosen.id,))
+        alone = {o.id for o in node.options if o.alone}
+        picked = [p for p in self.state.picked if p not in alone]
+        self.state.picked = (
+            [p for p in picked if p != option] if option in picked else [*picked, option]
+        )
+        return [r.question(node)]
+
     def _text(self, raw: str) -> list[Event]:
         text = clean(raw, MAX_INPUT_CHARS)
+        alarm = self._alarm(text)
+        if alarm is not None:
+            return self._crisis_help(*alarm)
         if text.startswith("/"):
             name, _, arg = text[1:].partition(" ")
             return self.command(name.strip().casefold(), arg.strip() or None)
@@ -100,6 +170,10 @@ class Session(Steps):
         if understood is None:
             return self._not_understood(self.renderer(), raw, text)
         kind, value = understood
+        if kind == "pick_many" and isinstance(value, tuple):
+            return self._choose_many(ChooseMany(self.state.updated_at, value))
+        if kind == "answer" and self.node.multiple:
+            return self._pick(str(value))
         if kind == "answer":
             return self._answer(value)
         if kind == "language":
@@ -114,6 +188,9 @@ class Session(Steps):
                 MessageCreated(r.system(texts.LANGUAGE_MISSING), REPROMPT),
                 self._language_picker(r),
             ]
+        own_words = any(m.type in FREE for m in self.node.match)
+        if own_words and text and len(raw) <= MAX_INPUT_CHARS:  # say again what we can read
+            return [MessageCreated(r.system(texts.SORRY), REPROMPT), r.help(self.node, REPROMPT)]
         if len(raw) > MAX_INPUT_CHARS:
             why = texts.TOO_LONG
         elif not self.node.options:
@@ -144,8 +221,7 @@ class Session(Steps):
         if name == "language":
             return self._set_language(arg) if arg else self._ask_language(r)
         if name == "urgent":
-            urgent = [s for s in self.engine.services.values() if s.urgent]
-            return [r.services(texts.URGENT_INTRO, urgent, URGENT), *self.current()]
+            return [r.services(texts.URGENT_INTRO, self.urgent_services(), URGENT), *self.current()]
         if name == "start":
             return self.current()
         notice = MessageCreated(r.system(texts.UNKNOWN_COMMAND), NOTICE)

@@ -8,7 +8,8 @@ from typing import Any
 
 from bot.engine.limits import MAX_ANSWERS, SESSION_FORMAT
 
-Value = str | int
+Value = str | int | tuple[str, ...]
+"""An answer: an option id, a number, or the option ids picked at a "choose all that fit"."""
 
 WAITING = "waiting"
 DONE = "done"
@@ -36,6 +37,10 @@ class RunState:
     roles: list[str] = field(default_factory=list)
     flags: list[str] = field(default_factory=list)
     signposts: list[str] = field(default_factory=list)
+    picked: list[str] = field(default_factory=list)
+    """Options picked so far at a "choose all that fit" question, before Done."""
+    alarms: list[str] = field(default_factory=list)
+    """Flags raised by crisis words; kept when answers are replayed or the flow restarts."""
     referral_offered: bool = False
     outcome: str | None = None
     asked: int = 0
@@ -52,11 +57,13 @@ class RunState:
             "updated_at": self.updated_at.isoformat(),
             "status": self.status,
             "awaiting": self.awaiting,
-            "answers": [[n, v] for n, v in self.answers],
-            "results": dict(self.results),
+            "answers": [[n, _json(v)] for n, v in self.answers],
+            "results": {k: _json(v) for k, v in self.results.items()},
+            "picked": list(self.picked),
             "roles": list(self.roles),
             "flags": list(self.flags),
             "signposts": list(self.signposts),
+            "alarms": list(self.alarms),
             "referral_offered": self.referral_offered,
             "outcome": self.outcome,
             "asked": self.asked,
@@ -82,6 +89,8 @@ class RunState:
                 roles=[_str(r) for r in data["roles"]],
                 flags=[_str(f) for f in data["flags"]],
                 signposts=[_str(s) for s in data["signposts"]],
+                alarms=[_str(a) for a in data.get("alarms", [])],
+                picked=[_str(p) for p in data.get("picked", [])],
                 referral_offered=_bool(data["referral_offered"]),
                 outcome=None if data["outcome"] is None else _str(data["outcome"]),
                 asked=_int(data["asked"]),
@@ -100,6 +109,10 @@ def _str(value: Any) -> str:
     if not isinstance(value, str):
         raise TypeError("expected a string")
     return value
+
+
+def _json(value: Value) -> str | int | list[str]:
+    return list(value) if isinstance(value, tuple) else value
 
 
 def _int(value: Any) -> int:
@@ -122,6 +135,8 @@ def _time(value: Any) -> datetime:
 
 
 def _value(value: Any) -> Value:
+    if isinstance(value, list):
+        return tuple(_str(v) for v in value)
     if isinstance(value, bool) or not isinstance(value, str | int):
-        raise TypeError("expected a string or a whole number")
+        raise TypeError("expected a string, a whole number or a list of strings")
     return value

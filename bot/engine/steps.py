@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from bot.engine import actions, texts
+from bot.engine.actions import CATEGORY
 from bot.engine.conditions import Context
 from bot.engine.definition import Flow, Node
 from bot.engine.events import (
@@ -21,7 +22,9 @@ from bot.engine.events import (
 )
 from bot.engine.limits import MAX_ANSWERS, MAX_PASSING_NODES
 from bot.engine.matchers import MATCHERS, MatchInput, word_list
-from bot.engine.render import Renderer, services_in
+from bot.engine.render import DONE as DONE_OPTION
+from bot.engine.render import EXPLAIN, Renderer
+from bot.engine.services import Service, choose
 from bot.engine.state import DONE, WAITING, RunState, Value
 from bot.engine.text import normalise
 from bot.i18n import N_, Msg
@@ -60,7 +63,8 @@ class Steps:
 
     def renderer(self) -> Renderer:
         """A renderer for this conversation's language and answers."""
-        return Renderer(self.flow, self.engine.translator(self.state.language), self.state)
+        tr = self.engine.translator(self.state.language)
+        return Renderer(self.flow, tr, self.state, self.engine.remaining[self.flow.id])
 
     def start(self) -> list[Event]:
         """Begin the flow: the opening messages up to the first question."""
@@ -80,11 +84,13 @@ class Steps:
         if self.state.outcome is None:
             return None
         r = self.renderer()
-        refs = services_in(self.state.signposts, self.engine.services)
+        refs = self.signposts()
         return Outcome(
             result=self.state.outcome,
             roles=tuple(self.state.roles),
-            flags=tuple(self.state.flags),
+            flags=tuple(
+                self.state.flags + [a for a in self.state.alarms if a not in self.state.flags]
+            ),
             signposts=tuple(r.service_ref(s) for s in refs),
         )
 
@@ -125,7 +131,7 @@ class Steps:
 
     def _ending(self, r: Renderer) -> list[Event]:
         events: list[Event] = []
-        listed = services_in(self.state.signposts, self.engine.services)
+        listed = self.signposts()
         if listed:
             events.append(r.services(texts.SIGNPOSTS_INTRO, listed, SIGNPOSTS))
         outcome = self.outcome()
@@ -134,16 +140,44 @@ class Steps:
         return events
 
     def _urgent_now(self, acted: list[Event]) -> list[Event]:
-        ids = [e.service for e in acted if isinstance(e, Signposted)]
-        urgent = [s for s in services_in(ids, self.engine.services) if s.urgent]
-        if not urgent:
+        if not any(isinstance(e, Signposted) and self._is_urgent(e.service) for e in acted):
             return []
-        return [self.renderer().services(texts.URGENT_INTRO, urgent, URGENT)]
+        return [self.renderer().services(texts.URGENT_INTRO, self.urgent_services(), URGENT)]
+
+    def _is_urgent(self, entry: str) -> bool:
+        service = self.engine.services.get(entry)
+        return service is not None and service.urgent
+
+    def _person(self) -> tuple[str | None, str | None]:
+        """The person's age band and area, where the flow asked for them."""
+        flow, results = self.flow, self.state.results
+        age = results.get(flow.age_result) if flow.age_result else None
+        area = results.get(flow.area_result) if flow.area_result else None
+        return (str(age) if age is not None else None, str(area) if area is not None else None)
+
+    def signposts(self) -> list[Service]:
+        """The places to get help that fit this person best (see ``services.choose``)."""
+        catalog = self.engine.services
+        candidates: list[Service] = []
+        for entry in self.state.signposts:
+            if entry.startswith(CATEGORY):
+                wanted = entry[len(CATEGORY) :]
+                candidates += [s for s in catalog.values() if s.category == wanted]
+            elif entry in catalog:
+                candidates.append(catalog[entry])
+        age, area = self._person()
+        return choose(candidates, area=area, age=age, roles=self.state.roles)
+
+    def urgent_services(self) -> list[Service]:
+        """Help for right now (emergency, crisis line; a children's line for children)."""
+        age, area = self._person()
+        urgent = [s for s in self.engine.services.values() if s.urgent]
+        return choose(urgent, area=area, age=age, limit=len(urgent))
 
     def _fresh(self) -> RunState:
         s = self.state
         fresh = RunState(s.flow, s.language, self.flow.start, s.started_at, s.updated_at)
-        fresh.asked, fresh.turns = s.asked, s.turns
+        fresh.asked, fresh.turns, fresh.alarms = s.asked, s.turns, list(s.alarms)
         return fresh
 
     def _reset(self) -> None:
@@ -177,27 +211,48 @@ class Steps:
             restart = normalise(self.renderer().system(texts.START_AGAIN))
             words = self._words(COMMAND_WORDS["restart"])
             return ("restart", "restart") if norm == restart or norm in words else None
+        several = self._match_several(norm)
+        if several is not None:
+            return ("pick_many", several)
         option = self._match_option(norm)
+        if option == EXPLAIN:
+            return ("command", "help")
         if option is not None:
             return ("answer", option)
         for name, msg in COMMAND_WORDS.items():
             if norm in self._words(msg):
                 return ("command", name)
-        m = MatchInput(norm, self._words)
+        m = MatchInput(norm, self._words, self.engine.places, text.strip())
         for call in self.node.match:
             value = MATCHERS[call.type].fn(call.params, m)
             if value is not None:
                 return ("answer", value)
         return None
 
+    def _choices(self) -> list[OptionView]:
+        """What can be chosen here, numbered as shown, with labels as written (no ticks)."""
+        r = self.renderer()
+        extra = [OptionView(DONE_OPTION, r.system(texts.DONE))] if self.node.multiple else []
+        return [*r.options(self.node), *extra, OptionView(EXPLAIN, r.system(texts.EXPLAIN))]
+
     def _match_option(self, norm: str) -> str | None:
-        options = self.renderer().options(self.node)
+        options = self._choices()
         if norm.isdecimal() and 1 <= int(norm) <= len(options):
             return options[int(norm) - 1].id
         for opt in options:
             if norm in (normalise(opt.id), normalise(opt.label)):
                 return opt.id
         return None
+
+    def _match_several(self, norm: str) -> tuple[str, ...] | None:
+        """At a pick-all question, "1 3 5" picks those options and is done."""
+        numbers = norm.split()
+        if not self.node.multiple or len(numbers) < 2 or not all(n.isdecimal() for n in numbers):
+            return None
+        options = self.node.options
+        if not all(1 <= int(n) <= len(options) for n in numbers):
+            return None
+        return tuple(dict.fromkeys(options[int(n) - 1].id for n in numbers))
 
     def _match_language(self, norm: str) -> str | None:
         codes = self.engine.catalogs.languages()

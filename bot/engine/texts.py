@@ -68,7 +68,10 @@ URGENT_INTRO = N_(
     "It is OK to ask for help. Then we can carry on.",
 )
 SIGNPOSTS_INTRO = N_("system", "Places that can help:")
-SERVICE_LINE = N_("system", "{name}: {what} {contact}")
+SERVICE_LINE = N_("system", "{name}: {what}")
+PHONE = N_("system", "Phone {phone}")
+PHONE_HOURS = N_("system", "Phone {phone} ({hours})")
+SMS = N_("system", "Text {sms}")
 UNKNOWN_COMMAND = N_(
     "system",
     "I do not know that command. You can type: back, restart, help, stop, language or urgent.",
@@ -78,3 +81,25 @@ DAMAGED = N_(
     "Sorry, I could not read our earlier conversation, "
     "so we are starting again from the beginning.",
 )
+EXPLAIN = N_("system", "I don't understand")
+PROGRESS = N_("system", "Question {n} of {total}")
+CRISIS = N_(
+    "system",
+    "Thank you for telling me. You do not have to deal with this on your own, "
+    "and you are not in trouble. If anyone is in danger right now, phone 999. "
+    "These can help:",
+)
+DANGER = N_(
+    "system",
+    "Thank you for telling me. It is right to talk about this, and you will be listened to. "
+    "If anyone is in danger right now, phone 999. These can help:",
+)
+CARRY_ON = N_(
+    "system",
+    "When you are ready, we can carry on. Here is the question we were on. "
+    "You can type urgent at any time to see these again.",
+)
+DONE = N_("system", "Done")
+PICK_ALL = N_("system", "Choose all that fit, then choose Done.")
+PICK_SOME = N_("system", "Please choose at least one answer, then Done.")
+SORRY = N_("system", "Sorry, I did not understand that.")

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from bot.engine.definition import FLAGS, RESULTS, ROLES, Call, Flow, Node, Service
+from bot.engine.definition import FLAGS, RESULTS, ROLES, Call, Flow, Node
 from bot.engine.errors import Problem
+from bot.engine.matchers import free_value
+from bot.engine.services import Service
 from bot.engine.text import placeholders
 
 _VOCAB = {"add_role": ("role", ROLES), "add_flag": ("flag", FLAGS), "end": ("result", RESULTS)}
@@ -43,7 +45,7 @@ def answer_values(flow: Flow) -> dict[str, set[str] | None]:
     values: dict[str, set[str] | None] = {}
     for node in flow.nodes.values():
         if node.waits:
-            numeric = any(m.type == "number" and "option" not in m.params for m in node.match)
+            numeric = any(free_value(m.type, m.params) for m in node.match)
             known = values.setdefault(node.result_name, set())
             if numeric or known is None:
                 values[node.result_name] = None
@@ -64,7 +66,7 @@ def _value_problems(flow: Flow, node: Node, values: dict[str, set[str] | None]) 
             continue
         if call.type == "answer_is":
             names = [node.result_name]
-        elif call.type in ("result_is", "result_not", "number_between"):
+        elif call.type in ("result_is", "result_not", "number_between", "picked_count"):
             names = [str(call.params["result"])]
         elif call.type == "count_of":
             names = [str(n) for n in call.params["results"]]
@@ -79,6 +81,28 @@ def _value_problems(flow: Flow, node: Node, values: dict[str, set[str] | None]) 
             for value in wanted:
                 if allowed is not None and value not in allowed:
                     yield f"{call.type}: {value!r} is never an answer to {name!r}"
+
+
+def loops(flow: Flow) -> list[tuple[str, str]]:
+    """Routes that lead back to a node already on the way: (from node, back to node)."""
+    found: list[tuple[str, str]] = []
+    state: dict[str, int] = {}  # 1: on the current path, 2: done
+
+    def visit(node_id: str) -> None:
+        state[node_id] = 1
+        for route in flow.nodes[node_id].routes:
+            if route.goto not in flow.nodes:
+                continue
+            if state.get(route.goto) == 1:
+                found.append((node_id, route.goto))
+            elif route.goto not in state:
+                visit(route.goto)
+        state[node_id] = 2
+
+    for node_id in flow.nodes:
+        if node_id not in state:
+            visit(node_id)
+    return found
 
 
 def reachable(flow: Flow) -> set[str]:
@@ -100,11 +124,15 @@ def _node_problems(flow: Flow, node: Node, results: set[str]) -> Iterator[str]:
     if (
         node.waits
         and not node.options
-        and not any(m.type == "number" and "option" not in m.params for m in node.match)
+        and not any(free_value(m.type, m.params) for m in node.match)
     ):
         yield "a question needs options, or a number matcher"
     if not node.waits and (node.options or node.match):
         yield "options and match belong to nodes with a question"
+    if node.multiple and (node.match or len(node.options) < 2):
+        yield "a pick-all question needs two or more options and no matchers"
+    if not node.multiple and any(o.alone for o in node.options):
+        yield "'alone' belongs to options of a pick-all question (multiple: true)"
     if node.ends and node.routes:
         yield "a node that ends the flow cannot have routes"
     if not node.ends and not node.routes:
@@ -123,6 +151,8 @@ def _node_problems(flow: Flow, node: Node, results: set[str]) -> Iterator[str]:
 def _vocabulary_problems(node: Node) -> Iterator[str]:
     option_ids = {o.id for o in node.options}
     for call in node_calls(node):
+        if call.type == "signpost" and len({"service", "category"} & set(call.params)) != 1:
+            yield "signpost: give either 'service' or 'category'"
         key, vocab = _VOCAB.get(call.type, ("", frozenset()))
         if key and str(call.params.get(key)) not in vocab:
             yield f"{call.type}: unknown {key} {call.params.get(key)!r}"
@@ -138,6 +168,9 @@ def validate_flow(flow: Flow) -> list[Problem]:
     if flow.start not in flow.nodes:
         problems.append(Problem(flow.source, flow.id, None, f"start node {flow.start!r} unknown"))
     results = result_names(flow)
+    for name in (flow.age_result, flow.area_result):
+        if name is not None and name not in results:
+            problems.append(Problem(flow.source, flow.id, None, f"unknown result {name!r}"))
     values = answer_values(flow)
     for node in flow.nodes.values():
         problems += [
@@ -146,6 +179,15 @@ def validate_flow(flow: Flow) -> list[Problem]:
         problems += [
             Problem(flow.source, flow.id, node.id, m) for m in _node_problems(flow, node, results)
         ]
+    for src, dst in loops(flow):
+        problems.append(
+            Problem(
+                flow.source,
+                flow.id,
+                src,
+                f"route loops back to {dst!r}: never ask the same thing twice",
+            )
+        )
     seen = reachable(flow)
     for node_id in flow.nodes:
         if node_id not in seen:
@@ -163,10 +205,25 @@ def check_services(flows: list[Flow], services: list[Service]) -> list[Problem]:
         if service.id in ids:
             problems.append(Problem("services", None, service.id, "duplicate service id"))
         ids.add(service.id)
+    categories = {s.category for s in services if s.category}
     for flow in flows:
         for node in flow.nodes.values():
             for call in node_calls(node):
-                if call.type == "signpost" and call.params.get("service") not in ids:
+                category = call.params.get("category") if call.type == "signpost" else None
+                if category is not None and category not in categories:
+                    problems.append(
+                        Problem(
+                            flow.source,
+                            flow.id,
+                            node.id,
+                            f"signpost: no service has category {category!r}",
+                        )
+                    )
+                if (
+                    category is None
+                    and call.type == "signpost"
+                    and call.params.get("service") not in ids
+                ):
                     problems.append(
                         Problem(
                             flow.source,

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Protocol
 
 from babel import Locale, UnknownLocaleError
+from babel.lists import format_list
 from babel.support import Translations
 
 log = logging.getLogger(__name__)
@@ -27,6 +28,9 @@ class Translator(Protocol):
     def npgettext(self, context: str, singular: str, plural: str, n: int) -> str:
         """The plural form for ``n`` (CLDR rules of the language), or English."""
 
+    def join(self, items: list[str]) -> str:
+        """Items as a list in this language ("a, b and c"), by CLDR's list patterns."""
+
 
 @dataclass
 class _English:
@@ -37,6 +41,9 @@ class _English:
 
     def npgettext(self, context: str, singular: str, plural: str, n: int) -> str:
         return singular if n == 1 else plural
+
+    def join(self, items: list[str]) -> str:
+        return format_list(items, locale=SOURCE_LANGUAGE)
 
 
 def english() -> Translator:
@@ -61,6 +68,9 @@ class _Catalog:
         if text is singular or text is plural:
             self._report(context, singular)
         return text
+
+    def join(self, items: list[str]) -> str:
+        return format_list(items, locale=self.language)
 
     def _report(self, context: str, message: str) -> None:
         key = (context, message)
@@ -91,6 +101,8 @@ class Catalogs:
                     translations = Translations(fp, domain=DOMAIN)
                 self._loaded[lang] = _Catalog(lang, translations, self.missing)
         self.names = {code: (native_name(code), english_name(code)) for code in self._loaded}
+        for translator in self._loaded.values():  # read CLDR list patterns now, not mid-turn
+            translator.join(["a", "b", "c"])
 
     def languages(self) -> tuple[str, ...]:
         """Language codes available, English first."""

@@ -15,6 +15,7 @@ import yaml
 Extracted = tuple[int, str, tuple[str, str], list[str]]
 _NODE_TEXTS = ("say", "question", "help")
 _SERVICE_TEXTS = ("name", "what", "contact")
+_CONTACT_TEXTS = ("how", "hours")
 
 
 def _get(mapping: yaml.MappingNode, key: str) -> yaml.Node | None:
@@ -65,9 +66,14 @@ def _services(root: yaml.MappingNode) -> Iterator[Extracted]:
         sid = _get(service, "id")
         if not isinstance(sid, yaml.ScalarNode):
             continue
+        context = f"services/{sid.value}"
         for field in _SERVICE_TEXTS:
             for scalar in _scalars(_get(service, field)):
-                yield _entry(scalar, f"services/{sid.value}", f"service {sid.value}: {field}")
+                yield _entry(scalar, context, f"service {sid.value}: {field}")
+        contact = _get(service, "contact")
+        for field in _CONTACT_TEXTS if isinstance(contact, yaml.MappingNode) else ():
+            for scalar in _scalars(_get(contact, field)):
+                yield _entry(scalar, context, f"service {sid.value}: contact {field}")
 
 
 def extract_flows(

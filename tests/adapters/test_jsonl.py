@@ -31,8 +31,12 @@ def test_one_line_at_start_then_exactly_one_per_input(tiny_engine: Engine, tmp_p
     assert len(out) == 1 + len(inputs)
     assert all(set(line) == KEYS for line in out)
     assert out[0]["messages"][-1] == {
-        "text": "Does someone need your help?",
-        "options": [{"id": "yes", "label": "Yes"}, {"id": "no", "label": "No"}],
+        "text": "Question 1 of 2\nDoes someone need your help?",
+        "options": [
+            {"id": "yes", "label": "Yes"},
+            {"id": "no", "label": "No"},
+            {"id": "_explain", "label": "I don't understand"},
+        ],
     }
     assert out[1]["node"] == "age"
     assert out[2]["done"] is True
@@ -96,5 +100,5 @@ def test_a_second_run_resumes_where_the_first_stopped(tiny_engine: Engine, tmp_p
     assert again[0]["node"] == "age"
     assert [m["text"] for m in again[0]["messages"]] == [
         "Welcome back. Here is where we were.",
-        "How old are you?",
+        "Question 2 of 2\nHow old are you?",
     ]

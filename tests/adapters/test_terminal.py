@@ -30,7 +30,7 @@ def test_options_are_numbered() -> None:
 
 def test_type_the_number_or_the_words(tiny_engine: Engine, tmp_path: Path) -> None:
     screen = chat(tiny_engine, tmp_path / "db", "1\nforty\n40\n")
-    assert "Does someone need your help?\n  1. Yes\n  2. No" in screen
+    assert "Does someone need your help?\n  1. Yes\n  2. No\n  3. I don't understand" in screen
     assert "Please type a number, like 42." in screen
     assert "You said Yes. You are 40. You are a carer." in screen
     assert screen.rstrip().endswith(terminal.SAVED.strip())

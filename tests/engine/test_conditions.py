@@ -16,6 +16,8 @@ AT = datetime(2026, 1, 1, tzinfo=UTC)
 def state() -> RunState:
     s = RunState("tiny", "en", "age", AT, AT)
     s.results.update({"hello": "yes", "age": 45, "often": "daily", "label": "45"})
+    s.results["tasks"] = ("home", "body")  # a pick-all answer
+    s.alarms.append("safeguarding")  # raised by crisis words, not by the flow
     s.roles.append("adult_carer")
     s.flags.append("crisis")
     return s
@@ -74,7 +76,27 @@ CASES: list[tuple[str, Call, Value | None, bool]] = [
         True,
     ),
     ("has_flag: raised", c("has_flag", flag="crisis"), None, True),
-    ("has_flag: not raised", c("has_flag", flag="safeguarding"), None, False),
+    ("has_flag: raised by crisis words", c("has_flag", flag="safeguarding"), None, True),
+    ("has_flag: not raised", c("has_flag", flag="high_impact"), None, False),
+    (
+        "result_is: any picked is listed",
+        c("result_is", result="tasks", values=["body"]),
+        None,
+        True,
+    ),
+    ("result_is: none picked is listed", c("result_is", result="tasks", values=["x"]), None, False),
+    ("result_not: a pick is listed", c("result_not", result="tasks", values=["home"]), None, False),
+    ("answer_is: a pick-all answer", c("answer_is", values=["home"]), ("home", "x"), True),
+    ("picked_count: enough", c("picked_count", result="tasks", at_least=2), None, True),
+    ("picked_count: too few", c("picked_count", result="tasks", at_least=3), None, False),
+    (
+        "picked_count: only of values",
+        c("picked_count", result="tasks", at_least=2, values=["body", "night"]),
+        None,
+        False,
+    ),
+    ("picked_count: one answer", c("picked_count", **HELLO, at_least=1), None, True),
+    ("picked_count: not answered", c("picked_count", **GONE, at_least=1), None, False),
     ("has_role: added", CARER, None, True),
     ("has_role: not added", YOUNG, None, False),
     ("all: every one holds", c("all", conditions=[YES, CARER]), "yes", True),

@@ -21,7 +21,7 @@ def match(name: str, params: dict[str, Any], text: str) -> Value | None:
 
 
 def test_every_matcher_is_covered() -> None:
-    assert set(MATCHERS) == {"yes_no", "words", "number"}
+    assert set(MATCHERS) == {"yes_no", "words", "number", "area", "own_words"}
 
 
 YES_NO = {"yes": "y", "no": "n"}
@@ -158,3 +158,36 @@ def test_number(params: dict[str, Any], text: str, expected: Value | None) -> No
 
 def test_number_rejects_a_negative_number() -> None:
     assert match("number", AGE, "-5") is None
+
+
+def match_area(
+    text: str, places: frozenset[str] = frozenset({"rutland", "leicester"})
+) -> Value | None:
+    m = MatchInput(normalise(text), english_words, places, text)
+    return MATCHERS["area"].fn({}, m)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("LE1 6AB", "le1"),
+        ("le15", "le15"),
+        ("PE9", "pe9"),
+        ("Rutland", "rutland"),
+        ("  leicester ", "leicester"),
+        ("Narnia", None),
+        ("", None),
+        ("12345", None),
+    ],
+)
+def test_area(text: str, expected: Value | None) -> None:
+    assert match_area(text) == expected
+
+
+def test_own_words_keeps_what_was_written_up_to_a_limit() -> None:
+    raw = "He has MS, and I do most things for him."
+    m = MatchInput(normalise(raw), english_words, frozenset(), raw)
+    assert MATCHERS["own_words"].fn({"max_chars": 500}, m) == raw
+    assert MATCHERS["own_words"].fn({"max_chars": 5}, m) == "He ha"
+    empty = MatchInput("", english_words, frozenset(), "")
+    assert MATCHERS["own_words"].fn({"max_chars": 5}, empty) is None

@@ -25,9 +25,10 @@ from bot.engine.state import STOPPED, WAITING
 from bot.i18n import Msg
 
 AT = datetime(2026, 1, 1, tzinfo=UTC)
-YES_NO = (OptionView("yes", "Yes"), OptionView("no", "No"))
-HELLO_Q = "Does someone need your help?"
-AGE_Q = "How old are you?"
+EXPLAIN = OptionView("_explain", "I don't understand")
+YES_NO = (OptionView("yes", "Yes"), OptionView("no", "No"), EXPLAIN)
+HELLO_Q = "Question 1 of 2\nDoes someone need your help?"
+AGE_Q = "Question 2 of 2\nHow old are you?"
 
 
 def at_age(engine: Engine) -> Session:
@@ -42,7 +43,7 @@ def at_age(engine: Engine) -> Session:
 def question(event: Event, node: str, text: str, kind: str = "question") -> None:
     assert isinstance(event, MessageCreated)
     assert (event.node, event.text, event.kind) == (node, text, kind)
-    assert event.options == (YES_NO if node == "hello" else ())
+    assert event.options == (YES_NO if node == "hello" else (EXPLAIN,))
 
 
 def notice(event: Event, msg: Msg) -> None:
@@ -208,7 +209,9 @@ def test_urgent_lists_urgent_services_then_asks_again(tiny: Engine, inp: Input) 
     assert len(events) == 2
     assert isinstance(events[0], MessageCreated) and events[0].kind == "urgent"
     assert events[0].text.startswith(texts.URGENT_INTRO.text)
-    assert "Emergency services: If someone is in danger right now. Phone 999." in events[0].text
+    assert (
+        "• Emergency services: If someone is in danger right now.\n  Phone 999." in events[0].text
+    )
     assert "Your GP" not in events[0].text
     question(events[1], "age", AGE_Q)
     assert session.state.to_dict() | {"turns": 0} == before | {"turns": 0}

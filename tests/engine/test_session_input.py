@@ -32,8 +32,11 @@ from bot.engine.limits import MAX_INPUT_CHARS
 from bot.i18n import Msg
 
 AT = datetime(2026, 1, 1, tzinfo=UTC)
-YES_NO = (OptionView("yes", "Yes"), OptionView("no", "No"))
-HELLO = MessageCreated("Does someone need your help?", "question", YES_NO, "hello", 1)
+EXPLAIN = OptionView("_explain", "I don't understand")
+YES_NO = (OptionView("yes", "Yes"), OptionView("no", "No"), EXPLAIN)
+HELLO_TEXT = "Question 1 of 2\nDoes someone need your help?"
+AGE_TEXT = "Question 2 of 2\nHow old are you?"
+HELLO = MessageCreated(HELLO_TEXT, "question", YES_NO, "hello", 1, (1, 2))
 
 
 def at_hello(engine: Engine) -> Session:
@@ -60,7 +63,7 @@ BAD_AT_HELLO: list[tuple[str, str, Msg]] = [
     ("right-to-left Hebrew", "שלום", texts.NOT_UNDERSTOOD),
     ("control characters around words", "\x1b[31mhmm\x00\x08", texts.NOT_UNDERSTOOD),
     ("bidi override", "\u202eon\u202c", texts.NOT_UNDERSTOOD),
-    ("number beyond the options", "3", texts.NOT_UNDERSTOOD),
+    ("number beyond the options", "4", texts.NOT_UNDERSTOOD),
     ("ambiguous", "yes and no", texts.NOT_UNDERSTOOD),
 ]
 
@@ -74,7 +77,7 @@ def test_bad_input_gets_a_kind_reprompt(tiny: Engine, text: str, why: Msg) -> No
     events = session.resume(Text(AT, text))
     assert events == [
         MessageCreated(why.text, "reprompt"),
-        MessageCreated(HELLO.text, "reprompt", YES_NO, "hello", 1),
+        MessageCreated(HELLO.text, "reprompt", YES_NO, "hello", 1, (1, 2)),
     ]
     after = session.state.to_dict()
     assert (after["answers"], after["results"], after["node"]) == (
@@ -102,7 +105,7 @@ def test_bad_number_gets_a_kind_reprompt(tiny: Engine, text: str, why: Msg) -> N
     events = session.resume(Text(AT, text))
     assert events == [
         MessageCreated(why.text, "reprompt"),
-        MessageCreated("How old are you?", "reprompt", (), "age", session.state.asked),
+        MessageCreated(AGE_TEXT, "reprompt", (EXPLAIN,), "age", session.state.asked, (2, 2)),
     ]
     assert session.state.answers == [("hello", "yes")]
     assert session.state.results == {"hello": "yes"}
@@ -120,7 +123,7 @@ def test_stale_button_gets_the_current_question(tiny: Engine) -> None:
     events = session.resume(Choose(AT, "no", prompt=HELLO.prompt))
     assert events == [
         MessageCreated(texts.STALE.text, "notice"),
-        MessageCreated("How old are you?", "question", (), "age", session.state.asked),
+        MessageCreated(AGE_TEXT, "question", (EXPLAIN,), "age", session.state.asked, (2, 2)),
     ]
     assert session.state.answers == [("hello", "yes")]
 

@@ -36,7 +36,9 @@ def shown_texts(engine: Engine) -> set[tuple[str, str]]:
                 if text:
                     wanted.add((ctx, text))
     for service in engine.services.values():
-        for text in (service.name, service.what, service.contact):
+        for text in (service.name, service.what, service.contact.how, service.contact.hours):
+            if text is None:
+                continue
             wanted.add((f"services/{service.id}", text))
     for value in [*vars(texts).values(), *COMMAND_WORDS.values(), *WORD_LISTS.values()]:
         if isinstance(value, Msg):

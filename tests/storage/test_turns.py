@@ -12,6 +12,8 @@ from bot.storage import ConcurrentUpdate, Conversations, ConversationStore
 from bot.storage.models import Conversation
 
 AT = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
+HELLO_Q = "Question 1 of 2\nDoes someone need your help?"
+AGE_Q = "Question 2 of 2\nHow old are you?"
 
 
 def texts(events) -> list[str]:
@@ -25,7 +27,7 @@ def convs(tiny_engine: Engine, db: SAEngine) -> Conversations:
 
 def test_open_starts_and_saves_a_new_conversation(convs: Conversations) -> None:
     opened = convs.open("u1", at=AT)
-    assert texts(opened.events) == ["Hello.", "Does someone need your help?"]
+    assert texts(opened.events) == ["Hello.", HELLO_Q]
     stored = convs.store.load("terminal", "u1")
     assert stored is not None
     assert stored.version == opened.version == 1
@@ -35,7 +37,7 @@ def test_open_again_shows_the_same_question_without_writing(convs: Conversations
     convs.open("u1", at=AT)
     convs.turn("u1", Text(AT, "yes"))
     again = convs.open("u1", at=AT + timedelta(minutes=1))
-    assert texts(again.events) == ["Welcome back. Here is where we were.", "How old are you?"]
+    assert texts(again.events) == ["Welcome back. Here is where we were.", AGE_Q]
     stored = convs.store.load("terminal", "u1")
     assert stored is not None
     assert stored.version == 2
@@ -55,7 +57,7 @@ def test_each_turn_is_committed_before_it_returns(
 
 def test_a_turn_for_someone_new_starts_their_conversation(convs: Conversations) -> None:
     turn = convs.turn("new", Text(AT, "hi"))
-    assert texts(turn.events) == ["Hello.", "Does someone need your help?"]
+    assert texts(turn.events) == ["Hello.", HELLO_Q]
     assert turn.session.state.answers == []
 
 
@@ -108,7 +110,7 @@ def test_a_corrupt_or_old_row_starts_fresh_and_is_logged(
     with caplog.at_level(logging.WARNING, logger="bot.storage.turns"):
         turn = convs.turn("secret-user-id", Text(AT, "yes"))
     assert any(isinstance(e, SessionRestarted) and e.reason == "corrupt" for e in turn.events)
-    assert texts(turn.events)[-1] == "Does someone need your help?"
+    assert texts(turn.events)[-1] == HELLO_Q
     assert "could not read our earlier conversation" in texts(turn.events)[0]
     assert "unreadable" in caplog.text
     assert "secret-user-id" not in caplog.text  # logs carry no personal data

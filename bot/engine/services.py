@@ -1,0 +1,176 @@
+"""The signposting directory: services as data, and choosing the few that fit a person best."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import yaml
+
+from bot.engine.errors import FlowError, Problem
+from bot.engine.limits import MAX_SIGNPOSTS, SPEC_VERSIONS
+
+NATIONAL = "national"
+OUTWARD = re.compile(r"([a-z]{1,2})(\d[a-z\d]?)")  # a UK postcode's first part: LE1, LE15, PE9
+
+
+@dataclass(frozen=True)
+class Contact:
+    """How to reach a service. ``how`` is free text ("ask your GP surgery which...")."""
+
+    phone: str | None = None
+    web: str | None = None
+    sms: str | None = None
+    hours: str | None = None
+    how: str | None = None
+
+
+@dataclass(frozen=True)
+class Service:
+    """A place to signpost to. Facts carry their source and the date they were checked."""
+
+    id: str
+    name: str
+    what: str
+    contact: Contact
+    source: str
+    checked_on: str
+    urgent: bool = False
+    category: str | None = None
+    ages: tuple[str, ...] = ()
+    roles: tuple[str, ...] = ()
+    areas: tuple[str, ...] = (NATIONAL,)
+    languages: tuple[str, ...] = ("en",)
+    example: bool = False
+
+
+def area_key(text: str) -> str | None:
+    """A place as typed ("le1 6", "LE15", "Rutland") as a key areas are matched on."""
+    words = text.strip().casefold().split()
+    if not words:
+        return None
+    first = OUTWARD.fullmatch(words[0])
+    return first.group(0) if first else " ".join(words)
+
+
+def reach(service: Service, area: str | None) -> int:
+    """How closely a service covers ``area``: 3 district, 2 postcode area or place, 1 national.
+
+    0 when it does not cover the area (or the area is unknown and the service is local).
+    """
+    best = 1 if NATIONAL in service.areas else 0
+    if area is None:
+        return best
+    outward = OUTWARD.fullmatch(area)
+    for covered in service.areas:
+        if covered == area:
+            best = max(best, 3 if outward else 2)
+        elif outward and covered == outward.group(1):
+            best = max(best, 2)
+    return best
+
+
+def choose(
+    services: Iterable[Service],
+    *,
+    area: str | None,
+    age: str | None,
+    roles: Iterable[str] = (),
+    limit: int = MAX_SIGNPOSTS,
+) -> list[Service]:
+    """The services that fit, most specific first, at most ``limit``, with a phone route."""
+    held = set(roles)
+    fitting = [
+        s
+        for s in services
+        if reach(s, area) > 0
+        and (not s.ages or age is None or age in s.ages)
+        and (not s.roles or held & set(s.roles))
+    ]
+    ranked = sorted(fitting, key=lambda s: -reach(s, area))  # stable: flow order within a level
+    chosen = ranked[:limit]
+    if chosen and not any(s.contact.phone for s in chosen):
+        phoned = next((s for s in ranked[limit:] if s.contact.phone), None)
+        if phoned is not None:
+            chosen[-1] = phoned
+    return chosen
+
+
+def _texts(value: Any) -> tuple[str, ...]:
+    if isinstance(value, str):
+        return (value.strip().casefold(),)
+    if isinstance(value, list) and all(isinstance(v, str) and v.strip() for v in value):
+        return tuple(v.strip().casefold() for v in value)
+    raise TypeError
+
+
+def _contact(raw: Any) -> Contact:
+    if isinstance(raw, str) and raw.strip():
+        return Contact(how=raw.strip())
+    if not isinstance(raw, dict) or not raw or set(raw) - {"phone", "web", "sms", "hours", "how"}:
+        raise TypeError
+    values = {k: str(v).strip() for k, v in raw.items() if v is not None}
+    return Contact(**values)
+
+
+def _service(item: Mapping[str, Any]) -> Service:
+    fields = {k: item.get(k) for k in ("id", "name", "what", "source")}
+    if not all(isinstance(v, str) and v.strip() for v in fields.values()):
+        raise ValueError("id, name, what and source must be non-empty text")
+    checked = item.get("checked_on")
+    if not isinstance(checked, date):
+        raise ValueError("checked_on must be a date (YYYY-MM-DD)")
+    try:
+        contact = _contact(item.get("contact"))
+    except TypeError:
+        raise ValueError("contact must be text, or phone/web/sms/hours/how") from None
+    try:
+        lists = {k: _texts(item[k]) for k in ("ages", "roles", "areas", "languages") if k in item}
+    except TypeError:
+        raise ValueError("ages, roles, areas and languages must be lists of text") from None
+    category = item.get("category")
+    sid, name, what, source = (str(fields[k]).strip() for k in ("id", "name", "what", "source"))
+    return Service(
+        sid,
+        name,
+        what,
+        contact,
+        source,
+        checked.isoformat(),
+        urgent=item.get("urgent", False) is True,
+        category=category.strip() if isinstance(category, str) else None,
+        ages=lists.get("ages", ()),
+        roles=lists.get("roles", ()),
+        areas=lists.get("areas", ("national",)),
+        languages=lists.get("languages", ("en",)),
+        example=item.get("example", False) is True,
+    )
+
+
+def parse_services(text: str, source: str) -> list[Service]:
+    """Parse one services file; raise FlowError listing every problem."""
+    try:
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise FlowError([Problem(source, None, None, f"not valid YAML: {exc}")]) from exc
+    if not isinstance(raw, dict) or str(raw.get("spec_version")) not in SPEC_VERSIONS:
+        raise FlowError([Problem(source, None, None, "needs spec_version and services")])
+    items = raw.get("services")
+    if not isinstance(items, list):
+        raise FlowError([Problem(source, None, None, "services must be a list")])
+    services: list[Service] = []
+    problems: list[Problem] = []
+    for item in items:
+        sid = str(item.get("id")) if isinstance(item, dict) else None
+        try:
+            if not isinstance(item, dict):
+                raise ValueError("each service must be a mapping")
+            services.append(_service(item))
+        except ValueError as exc:
+            problems.append(Problem(source, None, sid, str(exc)))
+    if problems:
+        raise FlowError(problems)
+    return services
