@@ -71,7 +71,9 @@ def _services(root: yaml.MappingNode) -> Iterator[Extracted]:
             for scalar in _scalars(_get(service, field)):
                 yield _entry(scalar, context, f"service {sid.value}: {field}")
         contact = _get(service, "contact")
-        for field in _CONTACT_TEXTS if isinstance(contact, yaml.MappingNode) else ():
+        if not isinstance(contact, yaml.MappingNode):
+            continue
+        for field in _CONTACT_TEXTS:
             for scalar in _scalars(_get(contact, field)):
                 yield _entry(scalar, context, f"service {sid.value}: contact {field}")
 
