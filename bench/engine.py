@@ -64,9 +64,14 @@ def walk(engine: Engine, count: int, seed: int) -> list[Script]:
             asked = [e for e in events if isinstance(e, MessageCreated) and e.options]
             if not asked or len(answers) > 200:
                 raise RuntimeError(f"cannot walk the flow by its options after {answers}")
-            answers.append(rng.choice(asked[-1].options).id)
+            offered = [o.id for o in asked[-1].options]
+            answers.append(rng.choice([o for o in offered if not o.startswith("_")]))
             events = session.resume(Choose(T0, answers[-1]))
             states.append(session.to_json())
+            if "_done" in offered and session.state.picked:  # a pick-all question: one, then Done
+                answers.append("_done")
+                events = session.resume(Choose(T0, "_done"))
+                states.append(session.to_json())
         found.append(((*answers, "restart"), tuple(states)))
     return found
 
