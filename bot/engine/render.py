@@ -111,6 +111,8 @@ class Renderer:
         for s in items:
             ctx = f"services/{s.id}"
             name, what = self.tr.pgettext(ctx, s.name), self.tr.pgettext(ctx, s.what)
+            if s.example:  # a sample area's detail that is not a checked fact says so
+                name = self.system(texts.EXAMPLE, name=name)
             lines.append("• " + self.system(texts.SERVICE_LINE, name=name, what=what))
             lines += [f"  {part}" for part in self.contact(s)]
         return MessageCreated("\n".join(lines), kind)
