@@ -7,7 +7,7 @@ from pathlib import Path
 from bot.engine import Engine, Flow, FlowError, Problem, Service, parse_flow, parse_services
 from bot.i18n import Catalogs
 
-DEFAULT_FLOW = "adult_screening"
+DEFAULT_FLOW = "screening"
 
 
 def load_flows(flows_dir: Path) -> tuple[list[Flow], list[Service], list[Problem]]:

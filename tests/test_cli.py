@@ -89,22 +89,23 @@ def spawn(tmp_path: Path):
 @pytest.mark.slow
 def test_a_killed_jsonl_chat_resumes_at_the_same_question(spawn) -> None:
     first = spawn(["chat", "--jsonl", "--user", "kill-me"])
-    for n, line in enumerate(['{"choose": "start"}', '{"text": "I am 44"}', '{"text": "yes"}']):
+    inputs = ['{"choose": "start"}', '{"choose": "for_myself"}', '{"text": "I am 44"}']
+    for n, line in enumerate(inputs):
         first.send(line)
         first.wait_for(lambda out, n=n: out.count("\n") >= n + 2)
     before = first.lines()[-1]
-    assert before["node"] == "need_kind"
+    assert before["node"] == "area"
     first.proc.send_signal(signal.SIGKILL)  # no chance to clean up: the turn was already saved
     first.proc.wait(timeout=10)
 
     second = spawn(["chat", "--jsonl", "--user", "kill-me"])
     second.wait_for(lambda out: out.count("\n") >= 1)
     resumed = second.lines()[0]
-    assert resumed["node"] == "need_kind"
+    assert resumed["node"] == "area"
     assert resumed["messages"][-1]["text"] == before["messages"][-1]["text"]
     second.send('{"command": "back"}')
     second.wait_for(lambda out: out.count("\n") >= 2)
-    assert second.lines()[1]["node"] == "needs_help"  # the earlier answers survived too
+    assert second.lines()[1]["node"] == "age_band"  # the earlier answers survived too
     second.proc.stdin.close()
     assert second.proc.wait(timeout=10) == 0
 
@@ -114,7 +115,7 @@ def test_ctrl_c_in_the_terminal_then_the_same_user_carries_on(spawn) -> None:
     first = spawn(["chat", "--user", "ctrl-c"])
     first.wait_for(lambda out: out.endswith("> "))
     first.send("1")
-    first.wait_for(lambda out: "How old are you?" in out and out.endswith("> "))
+    first.wait_for(lambda out: "Who is answering" in out and out.endswith("> "))
     first.proc.send_signal(signal.SIGINT)
     assert first.proc.wait(timeout=10) == 0
     first.wait_for(lambda out: "Your answers are saved" in out)
@@ -122,9 +123,9 @@ def test_ctrl_c_in_the_terminal_then_the_same_user_carries_on(spawn) -> None:
     second = spawn(["chat", "--user", "ctrl-c"])
     second.wait_for(lambda out: out.endswith("> "))
     assert second.output.lstrip().startswith("Welcome back. Here is where we were.\n\nQuestion 1")
-    assert "How old are you?" in second.output
-    second.send("65 or over")
-    second.wait_for(lambda out: "needs extra help" in out)
+    assert "Who is answering these questions" in second.output
+    second.send("1")
+    second.wait_for(lambda out: "How old are you?" in out)
     second.proc.stdin.close()
     assert second.proc.wait(timeout=10) == 0
 
@@ -165,11 +166,11 @@ def test_flows_diagram_draws_an_svg(tmp_path: Path) -> None:
     if shutil.which("dot") is None:
         pytest.skip("Graphviz `dot` is not installed")
     out = tmp_path / "flow.svg"
-    result = run(["flows", "diagram", "adult_screening", "-o", str(out)], tmp_path)
+    result = run(["flows", "diagram", "screening", "-o", str(out)], tmp_path)
     assert result.returncode == 0, result.stderr
     svg = out.read_text(encoding="utf-8")
     assert svg.lstrip().startswith("<?xml") and "<svg" in svg
-    assert "needs_help" in svg and "outcome_carer" in svg
+    assert "needs_help" in svg and "outcome_mutual_carer" in svg
 
 
 def test_flows_diagram_unknown_flow(tmp_path: Path) -> None:

@@ -81,7 +81,10 @@ def choose(
     roles: Iterable[str] = (),
     limit: int = MAX_SIGNPOSTS,
 ) -> list[Service]:
-    """The services that fit, most specific first, at most ``limit``, with a phone route."""
+    """The services that fit, at most ``limit``: help for right now first, then most local.
+
+    At least one has a phone number, when any of them has one.
+    """
     held = set(roles)
     fitting = [
         s
@@ -90,7 +93,7 @@ def choose(
         and (not s.ages or age is None or age in s.ages)
         and (not s.roles or held & set(s.roles))
     ]
-    ranked = sorted(fitting, key=lambda s: -reach(s, area))  # stable: flow order within a level
+    ranked = sorted(fitting, key=lambda s: (not s.urgent, -reach(s, area)))  # stable otherwise
     chosen = ranked[:limit]
     if chosen and not any(s.contact.phone for s in chosen):
         phoned = next((s for s in ranked[limit:] if s.contact.phone), None)

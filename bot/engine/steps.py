@@ -145,6 +145,10 @@ class Steps:
         return [self.renderer().services(texts.URGENT_INTRO, self.urgent_services(), URGENT)]
 
     def _is_urgent(self, entry: str) -> bool:
+        """Whether a signposted service, or any service of a signposted category, is urgent."""
+        if entry.startswith(CATEGORY):
+            wanted = entry[len(CATEGORY) :]
+            return any(s.urgent for s in self.engine.services.values() if s.category == wanted)
         service = self.engine.services.get(entry)
         return service is not None and service.urgent
 

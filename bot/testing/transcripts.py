@@ -31,23 +31,24 @@ class Golden:
     description: str
     inputs: list[dict[str, Any]]
     transcripts: dict[str, list[dict[str, Any]]]
+    expect: dict[str, Any] | None = None
+    """What the persona must end with, written by hand: result, roles, flags, signposts."""
 
     @classmethod
     def read(cls, path: Path) -> Golden:
         """Read a golden file."""
         data = json.loads(path.read_text(encoding="utf-8"))
+        transcripts = data.get("transcripts", {})
         return cls(
-            path, data["flow"], data["description"], data["inputs"], data.get("transcripts", {})
+            path, data["flow"], data["description"], data["inputs"], transcripts, data.get("expect")
         )
 
     def write(self, transcripts: dict[str, list[dict[str, Any]]]) -> None:
         """Rewrite the file with new expected transcripts (review the diff like code)."""
-        data = {
-            "flow": self.flow,
-            "description": self.description,
-            "inputs": self.inputs,
-            "transcripts": transcripts,
-        }
+        data: dict[str, Any] = {"flow": self.flow, "description": self.description}
+        if self.expect is not None:
+            data["expect"] = self.expect
+        data |= {"inputs": self.inputs, "transcripts": transcripts}
         text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
         self.path.write_text(text, encoding="utf-8")
 

@@ -328,3 +328,16 @@ def test_service_problems_are_named(service: str, problem: str) -> None:
         parse_services(text, "s.yaml")
     assert problem in str(caught.value)
     assert "s.yaml, node s" in str(caught.value)
+
+
+def test_urgent_help_is_never_pushed_off_by_local_services() -> None:
+    from bot.engine.services import Contact, Service, choose
+
+    local = [
+        Service(f"l{n}", "L", "x", Contact(phone="1"), "t", "2026-11-22", areas=("le1",))
+        for n in range(6)
+    ]
+    urgent = Service("999", "E", "x", Contact(phone="999"), "t", "2026-11-22", urgent=True)
+    chosen = choose([*local, urgent], area="le1", age=None)
+    assert chosen[0] is urgent
+    assert len(chosen) == 5

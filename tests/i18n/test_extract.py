@@ -65,7 +65,7 @@ def test_the_committed_template_is_up_to_date(tmp_path: Path) -> None:
 
 def test_the_template_names_flow_and_node_for_translators() -> None:
     text = (ROOT / "locales" / "carercheck.pot").read_text(encoding="utf-8")
-    assert 'msgctxt "adult_screening/welcome"' in text
-    assert "#. flow adult_screening, node welcome: question" in text
-    assert "#: flows/adult_screening.yaml:" in text
+    assert 'msgctxt "screening/welcome"' in text
+    assert "#. flow screening, node welcome: question" in text
+    assert "#: flows/screening.yaml:" in text
     assert str(ROOT) not in text  # no machine paths in the template
