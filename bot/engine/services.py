@@ -83,7 +83,8 @@ def choose(
 ) -> list[Service]:
     """The services that fit, at most ``limit``: help for right now first, then most local.
 
-    At least one has a phone number, when any of them has one.
+    Each kind of help (category) gets its best service before any gets a second, so a list
+    is not filled by three councils. At least one has a phone number, when any has one.
     """
     held = set(roles)
     fitting = [
@@ -94,6 +95,11 @@ def choose(
         and (not s.roles or held & set(s.roles))
     ]
     ranked = sorted(fitting, key=lambda s: (not s.urgent, -reach(s, area)))  # stable otherwise
+    firsts: dict[str, Service] = {}
+    for service in ranked:
+        firsts.setdefault(service.category or service.id, service)
+    best = list(firsts.values())
+    ranked = best + [s for s in ranked if s not in best]
     chosen = ranked[:limit]
     if chosen and not any(s.contact.phone for s in chosen):
         phoned = next((s for s in ranked[limit:] if s.contact.phone), None)

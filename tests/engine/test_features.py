@@ -173,9 +173,9 @@ def test_the_postcode_district_is_kept_not_the_postcode(engine: Engine) -> None:
     assert session.state.results["area"] == "le1"
 
 
-def test_local_services_come_first_then_wider_then_national(engine: Engine) -> None:
+def test_the_most_local_of_each_kind_first_then_the_rest(engine: Engine) -> None:
     ids = signposts(engine, "40", "LE1 6AB", ("home", "body"))
-    assert ids == ["leicester_carers", "le_county_carers", "national_carers", "helpline"]
+    assert ids == ["leicester_carers", "helpline", "le_county_carers", "national_carers"]
 
 
 def test_a_place_name_finds_local_services(engine: Engine) -> None:
