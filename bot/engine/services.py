@@ -83,8 +83,8 @@ def choose(
 ) -> list[Service]:
     """The services that fit, at most ``limit``: help for right now first, then most local.
 
-    Each kind of help (category) gets its best service before any gets a second, so a list
-    is not filled by three councils. At least one has a phone number, when any has one.
+    Each kind of help (category) gets its best service before any gets a second, so one
+    kind cannot fill the list. At least one has a phone number, when any has one.
     """
     held = set(roles)
     fitting = [
@@ -95,7 +95,7 @@ def choose(
         and (not s.roles or held & set(s.roles))
     ]
     ranked = sorted(fitting, key=lambda s: (not s.urgent, -reach(s, area)))  # stable otherwise
-    firsts: dict[str, Service] = {}
+    firsts: dict[str, Service] = {}  # the best of each kind of help comes first
     for service in ranked:
         firsts.setdefault(service.category or service.id, service)
     best = list(firsts.values())

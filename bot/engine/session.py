@@ -162,7 +162,13 @@ class Session(Steps):
         text = clean(raw, MAX_INPUT_CHARS)
         alarm = self._alarm(text)
         if alarm is not None:
-            return self._crisis_help(*alarm)
+            help_now = self._crisis_help(*alarm)
+            if self.state.status == WAITING and any(m.type == "own_words" for m in self.node.match):
+                understood = self._understand(text)  # their words are kept, not asked again
+                if understood is not None and understood[0] == "answer":
+                    carry_on = MessageCreated(self.renderer().system(texts.CARRY_ON_NEXT), NOTICE)
+                    return [*help_now[:-2], carry_on, *self._answer(understood[1])]
+            return help_now
         if text.startswith("/"):
             name, _, arg = text[1:].partition(" ")
             return self.command(name.strip().casefold(), arg.strip() or None)

@@ -169,6 +169,8 @@ class Steps:
                 candidates += [s for s in catalog.values() if s.category == wanted]
             elif entry in catalog:
                 candidates.append(catalog[entry])
+        if self.state.alarms:  # crisis words earlier: help for right now stays on the list
+            candidates = [s for s in catalog.values() if s.urgent] + candidates
         age, area = self._person()
         return choose(candidates, area=area, age=age, roles=self.state.roles)
 

@@ -104,3 +104,8 @@ PICK_ALL = N_("system", "Choose all that fit, then choose Done.")
 PICK_SOME = N_("system", "Please choose at least one answer, then Done.")
 SORRY = N_("system", "Sorry, I did not understand that.")
 EXAMPLE = N_("system", "{name} (example details: check before you rely on them)")
+CARRY_ON_NEXT = N_(
+    "system",
+    "Thank you for telling me in your own words. When you are ready, we can carry on. "
+    "You can type urgent at any time to see these again.",
+)
