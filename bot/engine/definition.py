@@ -113,6 +113,8 @@ class Flow:
     source: str = "<memory>"
     age_result: str | None = None
     """The result holding the person's age band: services and crisis help are chosen by it."""
+    need_result: str | None = None
+    """The result holding why the person needs help: services' ``needs`` are matched on it."""
     area_result: str | None = None
     """The result holding the person's area (postcode district or place): local help first."""
 

@@ -201,11 +201,11 @@ def parse_flow(text: str, source: str) -> Flow:
         nodes_raw = {}
     nodes = {str(k): n for k, v in nodes_raw.items() if (n := _node(r, str(k), v))}
     r.node = None
-    age = r.text(raw.get("age_result"), "age_result", required=False)
-    area = r.text(raw.get("area_result"), "area_result", required=False)
-    flow = Flow(
-        flow_id, name, str(raw.get("spec_version")), start, expire, nodes, source, age, area
-    )
+    person = {
+        key: r.text(raw.get(key), key, required=False)
+        for key in ("age_result", "need_result", "area_result")
+    }
+    flow = Flow(flow_id, name, str(raw.get("spec_version")), start, expire, nodes, source, **person)
     problems = r.problems + validate_flow(flow)
     if problems:
         raise FlowError(problems)

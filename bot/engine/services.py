@@ -42,6 +42,8 @@ class Service:
     category: str | None = None
     ages: tuple[str, ...] = ()
     roles: tuple[str, ...] = ()
+    needs: tuple[str, ...] = ()
+    """Option ids of the flow's need_result (e.g. learning_disability); empty: any need."""
     areas: tuple[str, ...] = (NATIONAL,)
     languages: tuple[str, ...] = ("en",)
     example: bool = False
@@ -79,6 +81,7 @@ def choose(
     area: str | None,
     age: str | None,
     roles: Iterable[str] = (),
+    needs: Iterable[str] | None = None,
     limit: int = MAX_SIGNPOSTS,
 ) -> list[Service]:
     """The services that fit, at most ``limit``: help for right now first, then most local.
@@ -86,13 +89,14 @@ def choose(
     Each kind of help (category) gets its best service before any gets a second, so one
     kind cannot fill the list. At least one has a phone number, when any has one.
     """
-    held = set(roles)
+    held, needed = set(roles), None if needs is None else set(needs)
     fitting = [
         s
         for s in services
         if reach(s, area) > 0
         and (not s.ages or age is None or age in s.ages)
         and (not s.roles or held & set(s.roles))
+        and (not s.needs or needed is None or needed & set(s.needs))
     ]
     ranked = sorted(fitting, key=lambda s: (not s.urgent, -reach(s, area)))  # stable otherwise
     firsts: dict[str, Service] = {}  # the best of each kind of help comes first
@@ -137,9 +141,10 @@ def _service(item: Mapping[str, Any]) -> Service:
     except TypeError:
         raise ValueError("contact must be text, or phone/web/sms/hours/how") from None
     try:
-        lists = {k: _texts(item[k]) for k in ("ages", "roles", "areas", "languages") if k in item}
+        kinds = ("ages", "roles", "needs", "areas", "languages")
+        lists = {k: _texts(item[k]) for k in kinds if k in item}
     except TypeError:
-        raise ValueError("ages, roles, areas and languages must be lists of text") from None
+        raise ValueError("ages, roles, needs, areas and languages must be lists of text") from None
     category = item.get("category")
     sid, name, what, source = (str(fields[k]).strip() for k in ("id", "name", "what", "source"))
     return Service(
@@ -153,6 +158,7 @@ def _service(item: Mapping[str, Any]) -> Service:
         category=category.strip() if isinstance(category, str) else None,
         ages=lists.get("ages", ()),
         roles=lists.get("roles", ()),
+        needs=lists.get("needs", ()),
         areas=lists.get("areas", ("national",)),
         languages=lists.get("languages", ("en",)),
         example=item.get("example", False) is True,

@@ -172,7 +172,15 @@ class Steps:
         if self.state.alarms:  # crisis words earlier: help for right now stays on the list
             candidates = [s for s in catalog.values() if s.urgent] + candidates
         age, area = self._person()
-        return choose(candidates, area=area, age=age, roles=self.state.roles)
+        return choose(candidates, area=area, age=age, roles=self.state.roles, needs=self._needs())
+
+    def _needs(self) -> tuple[str, ...] | None:
+        """Why the person they help needs help, where the flow asked (None: not asked)."""
+        name = self.flow.need_result
+        value = self.state.results.get(name) if name else None
+        if value is None:
+            return None
+        return value if isinstance(value, tuple) else (str(value),)
 
     def urgent_services(self) -> list[Service]:
         """Help for right now (emergency, crisis line; a children's line for children)."""

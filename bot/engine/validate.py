@@ -168,7 +168,7 @@ def validate_flow(flow: Flow) -> list[Problem]:
     if flow.start not in flow.nodes:
         problems.append(Problem(flow.source, flow.id, None, f"start node {flow.start!r} unknown"))
     results = result_names(flow)
-    for name in (flow.age_result, flow.area_result):
+    for name in (flow.age_result, flow.need_result, flow.area_result):
         if name is not None and name not in results:
             problems.append(Problem(flow.source, flow.id, None, f"unknown result {name!r}"))
     values = answer_values(flow)

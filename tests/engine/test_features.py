@@ -341,3 +341,12 @@ def test_urgent_help_is_never_pushed_off_by_local_services() -> None:
     chosen = choose([*local, urgent], area="le1", age=None)
     assert chosen[0] is urgent
     assert len(chosen) == 5
+
+
+def test_services_for_a_need_only_go_where_that_need_was_given() -> None:
+    from bot.engine.services import Contact, Service, choose
+
+    family = Service("f", "F", "x", Contact(phone="1"), "t", "2026-11-22", needs=("drink_drugs",))
+    assert choose([family], area=None, age=None, needs=("drink_drugs", "mental_health"))
+    assert not choose([family], area=None, age=None, needs=("getting_older",))
+    assert choose([family], area=None, age=None, needs=None)  # the flow did not ask
