@@ -62,6 +62,9 @@ def placeholders(text: str) -> list[str]:
 def fill(text: str, value_of: Callable[[str], str | None]) -> str:
     """Replace ``{name}`` with ``value_of(name)``; unknown names are left as they are."""
 
+    if "{" not in text:  # most texts have no placeholder: skip the regular expression
+        return text
+
     def sub(m: re.Match[str]) -> str:
         value = value_of(m.group(1))
         return m.group(0) if value is None else value
