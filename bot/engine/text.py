@@ -61,7 +61,6 @@ def placeholders(text: str) -> list[str]:
 
 def fill(text: str, value_of: Callable[[str], str | None]) -> str:
     """Replace ``{name}`` with ``value_of(name)``; unknown names are left as they are."""
-
     if "{" not in text:  # most texts have no placeholder: skip the regular expression
         return text
 
