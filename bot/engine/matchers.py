@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from bot.engine.registry import Param, Registry, strs
@@ -66,8 +67,9 @@ WORD_LISTS = {
 }
 
 
+@lru_cache(maxsize=512)
 def word_list(raw: str) -> tuple[str, ...]:
-    """Split a translated ``a|b|c`` list into normalised phrases."""
+    """Split a translated ``a|b|c`` list into normalised phrases (cached: lists are few)."""
     return tuple(p for p in (normalise(w) for w in raw.split("|")) if p)
 
 

@@ -79,12 +79,12 @@ class Steps:
             return [self._finished(r)]
         return [r.question(self.node)]
 
-    def outcome(self) -> Outcome | None:
-        """The outcome, once the flow has ended with one."""
+    def outcome(self, refs: list[Service] | None = None) -> Outcome | None:
+        """The outcome, once the flow has ended with one (``refs``: signposts, if known)."""
         if self.state.outcome is None:
             return None
         r = self.renderer()
-        refs = self.signposts()
+        refs = self.signposts() if refs is None else refs
         return Outcome(
             result=self.state.outcome,
             roles=tuple(self.state.roles),
@@ -134,7 +134,7 @@ class Steps:
         listed = self.signposts()
         if listed:
             events.append(r.services(texts.SIGNPOSTS_INTRO, listed, SIGNPOSTS))
-        outcome = self.outcome()
+        outcome = self.outcome(listed)
         if outcome is not None:
             events.append(OutcomeReached(outcome))
         return events
