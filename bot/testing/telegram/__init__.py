@@ -1,0 +1,5 @@
+"""A checker for Telegram Bot API requests, built from the Bot API as data (api.json)."""
+
+from bot.testing.telegram.spec import BotApiSpec, FieldSpec, Limit, MethodSpec, TypeSpec
+
+__all__ = ["BotApiSpec", "FieldSpec", "Limit", "MethodSpec", "TypeSpec"]
