@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 ARGS ?=
 
-.PHONY: chat test lint typecheck imports flows pytest bench clean
+.PHONY: chat telegram test lint typecheck imports flows pytest bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,6 +15,9 @@ $(STAMP): pyproject.toml
 
 chat: $(STAMP)
 	$(BIN)/carercheck chat $(ARGS)
+
+telegram: $(STAMP)
+	$(BIN)/carercheck telegram $(ARGS)
 
 test: lint typecheck imports flows pytest
 

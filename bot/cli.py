@@ -35,6 +35,28 @@ def _chat(args: argparse.Namespace, cfg: Config) -> int:
     return 0
 
 
+def _telegram(args: argparse.Namespace, cfg: Config) -> int:
+    from bot.adapters.telegram import build_application  # noqa: PLC0415 - only this needs PTB
+    from bot.adapters.telegram.app import ALLOWED_UPDATES  # noqa: PLC0415
+    from bot.storage import Conversations, ConversationStore, connect, upgrade  # noqa: PLC0415
+
+    if cfg.telegram_bot_token is None:
+        print(
+            "no Telegram bot token: set TELEGRAM_BOT_TOKEN (in the environment or .env) "
+            "to the token BotFather gave you",
+            file=sys.stderr,
+        )
+        return 2
+    engine = build_engine(cfg.flows_dir, cfg.locales_dir)
+    db = connect(cfg.database_url)
+    upgrade(db)
+    conversations = Conversations(engine, ConversationStore(db), channel="telegram")
+    token = cfg.telegram_bot_token.reveal()
+    application = build_application(token, cfg.telegram_api_url, conversations, clock=now)
+    application.run_polling(allowed_updates=ALLOWED_UPDATES)
+    return 0
+
+
 def _flows_check(args: argparse.Namespace, cfg: Config) -> int:
     flows, services, problems = load_flows(cfg.flows_dir)
     if not problems:
@@ -97,6 +119,8 @@ def parser() -> argparse.ArgumentParser:
     chat.add_argument("--user", default="local", help="who is chatting (resume by reusing it)")
     chat.add_argument("--jsonl", action="store_true", help="JSON lines in and out, for programs")
     chat.set_defaults(fn=_chat)
+    telegram = sub.add_parser("telegram", help="run the Telegram bot (long polling)")
+    telegram.set_defaults(fn=_telegram)
     flows = sub.add_parser("flows", help="check or draw flows").add_subparsers(
         dest="flows_cmd", required=True
     )

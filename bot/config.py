@@ -48,6 +48,8 @@ class Config:
     locales_dir: Path
     default_language: str
     log_level: str
+    telegram_bot_token: Secret | None = None
+    telegram_api_url: str | None = None
 
     @classmethod
     def load(cls, environ: dict[str, str] | None = None, dotenv: Path | None = None) -> Config:
@@ -66,4 +68,15 @@ class Config:
             locales_dir=Path(get("LOCALES_DIR", str(root / "locales"))),
             default_language=get("DEFAULT_LANGUAGE", "en"),
             log_level=get("LOG_LEVEL", "WARNING"),
+            telegram_bot_token=_secret(env, file_values, "TELEGRAM_BOT_TOKEN"),
+            telegram_api_url=get("TELEGRAM_API_URL", "") or None,
         )
+
+
+def _secret(env: dict[str, str], file_values: dict[str, str], name: str) -> Secret | None:
+    """A secret read as ``CARERCHECK_<name>`` or plain ``<name>``: environment, then ``.env``."""
+    for source in (env, file_values):
+        value = source.get(PREFIX + name) or source.get(name)
+        if value:
+            return Secret(value)
+    return None

@@ -19,7 +19,11 @@ CARERCHECK = [sys.executable, "-m", "bot"]
 
 
 def env_for(tmp_path: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CARERCHECK_")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("CARERCHECK_") and k != "TELEGRAM_BOT_TOKEN"
+    }
     env["CARERCHECK_DATABASE_URL"] = f"sqlite:///{tmp_path / 'chat.db'}"
     env["PYTHONPATH"] = str(ROOT)
     return env
@@ -186,3 +190,9 @@ def test_db_upgrade_and_downgrade(tmp_path: Path) -> None:
     assert (tmp_path / "chat.db").exists()
     down = run(["db", "downgrade", "base"], tmp_path)
     assert "database at revision none" in down.stdout
+
+
+def test_telegram_without_a_token_says_what_to_set(tmp_path: Path) -> None:
+    result = run(["telegram"], tmp_path)
+    assert result.returncode == 2
+    assert "TELEGRAM_BOT_TOKEN" in result.stderr

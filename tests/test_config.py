@@ -36,3 +36,19 @@ def test_secrets_never_show_themselves() -> None:
     assert "hunter2" not in str(secret)
     assert "hunter2" not in f"{secret}"
     assert secret.reveal() == "hunter2"
+
+
+def test_telegram_settings_env_then_dotenv_and_the_token_stays_secret(tmp_path: Path) -> None:
+    dotenv = tmp_path / ".env"
+    dotenv.write_text(
+        "TELEGRAM_BOT_TOKEN=from-file\nCARERCHECK_TELEGRAM_API_URL=http://x/bot\n", encoding="utf-8"
+    )
+    cfg = Config.load(environ={"CARERCHECK_TELEGRAM_BOT_TOKEN": "123:env"}, dotenv=dotenv)
+    assert cfg.telegram_bot_token is not None
+    assert cfg.telegram_bot_token.reveal() == "123:env"
+    assert "123:env" not in repr(cfg)
+    assert cfg.telegram_api_url == "http://x/bot"
+    from_file = Config.load(environ={}, dotenv=dotenv).telegram_bot_token
+    assert from_file is not None and from_file.reveal() == "from-file"
+    none = Config.load(environ={}, dotenv=tmp_path / "missing.env")
+    assert none.telegram_bot_token is None and none.telegram_api_url is None

@@ -1,0 +1,55 @@
+"""The PTB Application for the Telegram channel."""
+
+from __future__ import annotations
+
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot.adapters.telegram.handlers import COMMANDS, Clock, Handlers, utc_now
+from bot.storage import Conversations
+
+ALLOWED_UPDATES = ["message", "callback_query"]
+
+
+def build_application(
+    token: str,
+    base_url: str | None,
+    conversations: Conversations,
+    clock: Clock = utc_now,
+) -> Application:  # type: ignore[type-arg]
+    """A PTB Application that runs the screening in private chats.
+
+    Args:
+        token: The bot token from BotFather.
+        base_url: The Bot API base URL (e.g. a local Bot API server); None for Telegram's.
+        conversations: The conversations of the "telegram" channel.
+        clock: Gives the time of each input.
+
+    Returns:
+        The application with its handlers registered; start it with ``run_polling``.
+    """
+    builder = ApplicationBuilder().token(token).rate_limiter(AIORateLimiter())
+    if base_url:
+        builder = builder.base_url(base_url)
+    application = builder.build()
+    h = Handlers(conversations, clock)
+    private = filters.ChatType.PRIVATE
+    application.add_handlers(
+        [
+            MessageHandler(filters.ChatType.GROUPS | filters.ChatType.CHANNEL, h.on_group),
+            CommandHandler("start", h.on_start, filters=private),
+            CommandHandler(list(COMMANDS), h.on_command, filters=private),
+            MessageHandler(filters.COMMAND & private, h.on_command),
+            MessageHandler(filters.TEXT & ~filters.COMMAND & private, h.on_text),
+            CallbackQueryHandler(h.on_tap),
+            MessageHandler(private & ~filters.TEXT & ~filters.StatusUpdate.ALL, h.on_other),
+        ]
+    )
+    return application

@@ -1,0 +1,159 @@
+"""PTB handlers: an update in, one engine turn (saved before replying), the messages out.
+
+Storage is synchronous, so each turn runs in a worker thread. Turns for one person run one at
+a time (an ``asyncio.Lock`` per user id) so their messages keep their order.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from telegram import Message, Update
+from telegram.error import BadRequest
+from telegram.ext import ContextTypes
+
+from bot.adapters.telegram.render import outgoing, parse_callback, tapped_label
+from bot.engine import Choose, Command, Input, Text
+from bot.engine.text import fill
+from bot.i18n import N_, Msg
+from bot.storage import Conversations, Turn
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], datetime]
+Context = ContextTypes.DEFAULT_TYPE
+CHANNEL = "telegram"
+COMMANDS = ("help", "back", "restart", "language", "stop", "urgent")
+NOT_TEXT = N_(
+    "telegram", "I can only read typed words and buttons. Here is the question we are on."
+)
+PRIVATE_ONLY = N_(
+    "telegram",
+    "I talk with people one to one, so your answers stay private. Chat with me here: {link}",
+)
+
+
+def utc_now() -> datetime:
+    """The wall clock, in UTC."""
+    return datetime.now(UTC)
+
+
+class Handlers:
+    """The bot's PTB callbacks, sharing the conversations and the per-person locks."""
+
+    def __init__(self, conversations: Conversations, clock: Clock = utc_now) -> None:
+        self.conversations = conversations
+        self.clock = clock
+        self._locks: dict[str, asyncio.Lock] = {}
+        self._told_groups: set[int] = set()
+
+    async def on_text(self, update: Update, context: Context) -> None:
+        """Typed words in a private chat: matched against the current question."""
+        if update.message is None or update.message.text is None:
+            return
+        await self._run(update, context, Text(self.clock(), update.message.text))
+
+    async def on_start(self, update: Update, context: Context) -> None:
+        """/start: a new person gets the welcome; someone known gets their current question."""
+        user_id = _user_id(update)
+        if user_id is None or update.effective_chat is None:
+            return
+        async with self._lock(user_id):
+            known = await asyncio.to_thread(self.conversations.store.load, CHANNEL, user_id)
+            if known is None:
+                opened = self.conversations.open
+                turn = await asyncio.to_thread(opened, user_id, at=self.clock())
+            else:
+                turn = await self._turn(user_id, Command(self.clock(), "start"))
+            await _send(context, update.effective_chat.id, turn)
+
+    async def on_command(self, update: Update, context: Context) -> None:
+        """/help, /back, /restart, /language [code], /stop, /urgent; others: "unknown"."""
+        text = update.message.text if update.message else None
+        if not text:
+            return
+        name = text.split()[0].lstrip("/").split("@")[0].lower()
+        arg = context.args[0] if name == "language" and context.args else None
+        await self._run(update, context, Command(self.clock(), name, arg))
+
+    async def on_tap(self, update: Update, context: Context) -> None:
+        """A tapped button: its option for the question it was on; forged data gets the question."""
+        query = update.callback_query
+        if query is None:
+            return
+        await query.answer()
+        parsed = parse_callback(query.data)
+        if parsed is None:
+            log.info("callback data not ours, showing the current question")
+            await self._run(update, context, Command(self.clock(), "start"))
+            return
+        if isinstance(query.message, Message):
+            await _mark_answered(query.message, query.data or "")
+        prompt, option = parsed
+        await self._run(update, context, Choose(self.clock(), option, prompt))
+
+    async def on_other(self, update: Update, context: Context) -> None:
+        """Stickers, photos, voice and the like: say what the bot reads, then the question."""
+        if update.effective_chat is None:
+            return
+        await context.bot.send_message(update.effective_chat.id, self._say(update, NOT_TEXT))
+        await self._run(update, context, Command(self.clock(), "start"))
+
+    async def on_group(self, update: Update, context: Context) -> None:
+        """A group or channel: point to a private chat once; never run the screening there."""
+        chat = update.effective_chat
+        if chat is None or chat.id in self._told_groups:
+            return
+        self._told_groups.add(chat.id)
+        link = f"https://t.me/{context.bot.username}"
+        await context.bot.send_message(chat.id, self._say(update, PRIVATE_ONLY, link=link))
+
+    def _say(self, update: Update, msg: Msg, **values: str) -> str:
+        """One of this channel's own messages, in the language Telegram reports if we have it."""
+        user = update.effective_user
+        code = (user.language_code or "en") if user else "en"
+        catalogs = self.conversations.engine.catalogs
+        tr = catalogs.get(code if catalogs.supports(code) else "en")
+        return fill(tr.pgettext(msg.context, msg.text), values.get)
+
+    async def _run(self, update: Update, context: Context, inp: Input) -> None:
+        """Run one turn for the sender of ``update`` and send its messages to their chat."""
+        user_id = _user_id(update)
+        if user_id is None or update.effective_chat is None:
+            return
+        async with self._lock(user_id):
+            turn = await self._turn(user_id, inp)
+            await _send(context, update.effective_chat.id, turn)
+
+    async def _turn(self, user_id: str, inp: Input) -> Turn:
+        return await asyncio.to_thread(self.conversations.turn, user_id, inp)
+
+    def _lock(self, user_id: str) -> asyncio.Lock:
+        return self._locks.setdefault(user_id, asyncio.Lock())
+
+
+def _user_id(update: Update) -> str | None:
+    """The key of the sender's conversation: their Telegram user id as a string."""
+    user = update.effective_user
+    return str(user.id) if user is not None else None
+
+
+async def _send(context: Context, chat_id: int, turn: Turn) -> None:
+    """Send the turn's messages in order."""
+    for message in outgoing(turn.events):
+        await context.bot.send_message(chat_id, message.text, reply_markup=message.reply_markup)
+
+
+async def _mark_answered(message: Message, data: str) -> None:
+    """Take the keyboard off a tapped question, keeping the answer visible as "✓ <label>"."""
+    label = tapped_label(message.reply_markup, data)
+    try:
+        if label is not None and message.text:
+            await message.edit_text(f"{message.text}\n\n✓ {label}"[:4096])
+        else:
+            await message.edit_reply_markup(reply_markup=None)
+    except BadRequest as exc:  # e.g. tapped twice: "message is not modified"
+        log.info("could not edit the tapped message: %s", exc)

@@ -1,0 +1,217 @@
+"""The Telegram channel end to end: real PTB over real HTTP to a fake Bot API, real SQLite."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.adapters.telegram import build_application
+from bot.adapters.telegram.render import callback_data, parse_callback
+from bot.content import build_engine
+from bot.engine import Engine
+from bot.storage import Conversations, ConversationStore, connect, upgrade
+from bot.testing.telegram import FakeBotApi
+from bot.testing.telegram.updates import BOT_USERNAME
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+TOKEN = "123:ABC"
+USER = 42
+
+
+@pytest.fixture(scope="module")
+def real_engine() -> Engine:
+    return build_engine(ROOT / "flows", ROOT / "locales")
+
+
+@pytest.fixture
+def api() -> Iterator[FakeBotApi]:
+    with FakeBotApi(token=TOKEN) as fake:
+        yield fake
+        fake.assert_clean()
+
+
+@pytest.fixture
+async def app(api: FakeBotApi, real_engine: Engine, tmp_path: Path) -> AsyncIterator[Any]:
+    db = connect(f"sqlite:///{tmp_path / 'tg.db'}")
+    upgrade(db)
+    conversations = Conversations(real_engine, ConversationStore(db), channel="telegram")
+    application = build_application(TOKEN, api.base_url, conversations)
+    async with application:
+        yield application
+    db.dispose()
+
+
+async def pump(application: Any) -> int:
+    """Fetch every pending update and process it; return how many there were.
+
+    The fake server drops updates below the offset it is given, so offset 0 plus confirming
+    by offset on the next call keeps each test's server independent.
+    """
+    done = 0
+    offset = 0
+    while True:
+        updates = await application.bot.get_updates(offset=offset, timeout=0)
+        if not updates:
+            return done
+        for update in updates:
+            await application.process_update(update)
+            offset = update.update_id + 1
+            done += 1
+
+
+def texts(api: FakeBotApi, chat_id: int = USER) -> list[str]:
+    return [m["text"] for m in api.sent(chat_id)]
+
+
+def buttons(message: dict[str, Any]) -> list[tuple[str, str]]:
+    rows = (message.get("reply_markup") or {}).get("inline_keyboard", [])
+    return [(b["text"], b["callback_data"]) for row in rows for b in row]
+
+
+def data_for(message: dict[str, Any], option: str) -> str:
+    found = [d for _, d in buttons(message) if d.endswith(f":{option}")]
+    assert found, f"no {option!r} button on {message['text']!r}"
+    return found[0]
+
+
+async def start(api: FakeBotApi, application: Any) -> dict[str, Any]:
+    api.send_text(USER, "/start")
+    await pump(application)
+    return api.sent(USER)[-1]
+
+
+async def tap(api: FakeBotApi, application: Any, option: str) -> dict[str, Any]:
+    """Tap ``option`` on the last message; return the new last message."""
+    last = api.sent(USER)[-1]
+    api.tap(USER, last["message_id"], data_for(last, option))
+    await pump(application)
+    return api.sent(USER)[-1]
+
+
+def test_callback_data_round_trips_and_refuses_forgeries() -> None:
+    assert parse_callback(callback_data(7, "under_18")) == (7, "under_18")
+    for forged in [None, "", "yes", ":yes", "7:", "x:yes", "7:yes:no", "7:a b", "1:" + "a" * 70]:
+        assert parse_callback(forged) is None, forged
+
+
+async def test_start_shows_the_welcome_and_a_question_with_buttons(
+    api: FakeBotApi, app: Any
+) -> None:
+    question = await start(api, app)
+    assert texts(api)[0].startswith("Hello. This is a short chat")
+    assert question["text"] == "Shall we start?"
+    labels = [label for label, _ in buttons(question)]
+    assert labels == ["Yes, let's start", "What happens to my answers?", "I don't understand"]
+    assert all(len(d.encode()) <= 64 and parse_callback(d) for _, d in buttons(question))
+    assert all("reply_markup" not in m for m in api.sent(USER)[:-1])
+
+
+async def test_tap_moves_on_and_takes_the_old_keyboard_off(api: FakeBotApi, app: Any) -> None:
+    first = await start(api, app)
+    nxt = await tap(api, app, "start")
+    assert nxt["message_id"] != first["message_id"]
+    assert buttons(nxt), nxt
+    old = next(m for m in api.sent(USER) if m["message_id"] == first["message_id"])
+    assert "reply_markup" not in old
+    assert old["text"] == "Shall we start?\n\n✓ Yes, let's start"
+    assert any(name == "answerCallbackQuery" for name, _ in api.calls)
+
+
+async def test_a_stale_tap_gets_moved_on_and_the_current_question(
+    api: FakeBotApi, app: Any
+) -> None:
+    first = await start(api, app)
+    stale = data_for(first, "privacy")
+    current = await tap(api, app, "start")
+    before = len(api.sent(USER))
+    api.enqueue(
+        {
+            "callback_query": {
+                "id": "99",
+                "from": {"id": USER, "is_bot": False, "first_name": "U"},
+                "chat_instance": "1",
+                "message": {**api.sent(USER)[0], "chat": {"id": USER, "type": "private"}},
+                "data": stale,
+            }
+        }
+    )
+    await pump(app)
+    new = api.sent(USER)[before:]
+    assert new[0]["text"].startswith("That question has moved on")
+    assert new[-1]["text"] == current["text"]
+    assert buttons(new[-1]) == buttons(current)
+
+
+async def test_forged_callback_data_gets_the_current_question(api: FakeBotApi, app: Any) -> None:
+    question = await start(api, app)
+    before = len(api.sent(USER))
+    api.enqueue(
+        {
+            "callback_query": {
+                "id": "77",
+                "from": {"id": USER, "is_bot": False, "first_name": "U"},
+                "chat_instance": "1",
+                "message": {**question, "chat": {"id": USER, "type": "private"}},
+                "data": "drop table;--",
+            }
+        }
+    )
+    await pump(app)
+    new = api.sent(USER)[before:]
+    assert [m["text"] for m in new] == ["Shall we start?"]
+    assert ("answerCallbackQuery", {"callback_query_id": "77"}) in api.calls
+
+
+async def test_a_sticker_gets_a_kind_reply_and_the_question(api: FakeBotApi, app: Any) -> None:
+    await start(api, app)
+    before = len(api.sent(USER))
+    api.send_sticker(USER)
+    await pump(app)
+    new = api.sent(USER)[before:]
+    assert "typed words and buttons" in new[0]["text"]
+    assert new[-1]["text"] == "Shall we start?" and buttons(new[-1])
+
+
+async def test_a_group_gets_one_link_to_a_private_chat_and_no_screening(
+    api: FakeBotApi, app: Any
+) -> None:
+    api.send_text(USER, "/start", chat_type="group")
+    api.send_text(USER, "hello bot", chat_type="group")
+    await pump(app)
+    sent = api.sent(-USER)
+    assert len(sent) == 1
+    assert f"https://t.me/{BOT_USERNAME}" in sent[0]["text"]
+    assert api.sent(USER) == []
+    assert not any(name == "sendMessage" and p["chat_id"] == USER for name, p in api.calls)
+
+
+async def test_several_taps_walk_through_the_questions(api: FakeBotApi, app: Any) -> None:
+    await start(api, app)
+    seen = []
+    message = await tap(api, app, "start")
+    for _ in range(3):
+        seen.append(message["text"])
+        option = next(d.split(":", 1)[1] for _, d in buttons(message) if not d.endswith("_explain"))
+        message = await tap(api, app, option)
+    seen.append(message["text"])
+    assert len(set(seen)) == len(seen), seen
+    with_keyboards = [m for m in api.sent(USER) if "reply_markup" in m]
+    assert with_keyboards == [api.sent(USER)[-1]]
+
+
+async def test_typed_answer_and_commands(api: FakeBotApi, app: Any) -> None:
+    await start(api, app)
+    api.send_text(USER, "yes")
+    await pump(app)
+    after_yes = api.sent(USER)[-1]["text"]
+    assert after_yes != "Shall we start?"
+    api.send_text(USER, "/back")
+    await pump(app)
+    assert api.sent(USER)[-1]["text"] == "Shall we start?"
+    api.send_text(USER, "/start")
+    await pump(app)
+    assert api.sent(USER)[-1]["text"] == "Shall we start?"
+    assert not texts(api)[-2].startswith("Hello. This is")
