@@ -215,3 +215,15 @@ async def test_typed_answer_and_commands(api: FakeBotApi, app: Any) -> None:
     await pump(app)
     assert api.sent(USER)[-1]["text"] == "Shall we start?"
     assert not texts(api)[-2].startswith("Hello. This is")
+
+
+async def test_a_duplicate_update_is_applied_once(api: FakeBotApi, app: Any) -> None:
+    await start(api, app)
+    last = api.sent(USER)[-1]
+    api.tap(USER, last["message_id"], data_for(last, "start"))
+    [update] = await app.bot.get_updates(offset=0, timeout=0)
+    await app.process_update(update)
+    after_first = len(api.sent(USER))
+    await app.process_update(update)  # Telegram delivers the same update again
+    assert len(api.sent(USER)) == after_first
+    assert sum(1 for name, _ in api.calls if name == "answerCallbackQuery") == 1

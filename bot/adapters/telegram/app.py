@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from telegram import Update
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -9,6 +10,7 @@ from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 
@@ -40,6 +42,7 @@ def build_application(
         builder = builder.base_url(base_url)
     application = builder.build()
     h = Handlers(conversations, clock)
+    application.add_handler(TypeHandler(Update, h.drop_duplicates), group=-1)
     private = filters.ChatType.PRIVATE
     application.add_handlers(
         [

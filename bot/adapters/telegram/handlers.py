@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import OrderedDict
 from collections.abc import Callable
 from datetime import UTC, datetime
 
 from telegram import Message, Update
 from telegram.error import BadRequest
-from telegram.ext import ContextTypes
+from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from bot.adapters.telegram.render import outgoing, parse_callback, tapped_label
 from bot.engine import Choose, Command, Input, Text
@@ -26,6 +27,8 @@ log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
 Context = ContextTypes.DEFAULT_TYPE
 CHANNEL = "telegram"
+SEEN_UPDATES = 10_000
+"""Update ids remembered to drop duplicates (Telegram retries a delivery it thinks failed)."""
 COMMANDS = ("help", "back", "restart", "language", "stop", "urgent")
 NOT_TEXT = N_(
     "telegram", "I can only read typed words and buttons. Here is the question we are on."
@@ -49,6 +52,16 @@ class Handlers:
         self.clock = clock
         self._locks: dict[str, asyncio.Lock] = {}
         self._told_groups: set[int] = set()
+        self._seen: OrderedDict[int, None] = OrderedDict()
+
+    async def drop_duplicates(self, update: Update, context: Context) -> None:
+        """Runs first: an update id seen before (a retried delivery) is not applied again."""
+        if update.update_id in self._seen:
+            log.info("duplicate update ignored")
+            raise ApplicationHandlerStop
+        self._seen[update.update_id] = None
+        if len(self._seen) > SEEN_UPDATES:
+            self._seen.popitem(last=False)
 
     async def on_text(self, update: Update, context: Context) -> None:
         """Typed words in a private chat: matched against the current question."""
@@ -63,9 +76,10 @@ class Handlers:
             return
         async with self._lock(user_id):
             known = await asyncio.to_thread(self.conversations.store.load, CHANNEL, user_id)
-            if known is None:
+            if known is None:  # suggest the language Telegram reports; /language changes it
                 opened = self.conversations.open
-                turn = await asyncio.to_thread(opened, user_id, at=self.clock())
+                lang = self._language(update)
+                turn = await asyncio.to_thread(opened, user_id, at=self.clock(), language=lang)
             else:
                 turn = await self._turn(user_id, Command(self.clock(), "start"))
             await _send(context, update.effective_chat.id, turn)
@@ -110,6 +124,12 @@ class Handlers:
         self._told_groups.add(chat.id)
         link = f"https://t.me/{context.bot.username}"
         await context.bot.send_message(chat.id, self._say(update, PRIVATE_ONLY, link=link))
+
+    def _language(self, update: Update) -> str | None:
+        """The language Telegram reports for the sender, when we have a catalog for it."""
+        user = update.effective_user
+        code = user.language_code if user else None
+        return code if code and self.conversations.engine.catalogs.supports(code) else None
 
     def _say(self, update: Update, msg: Msg, **values: str) -> str:
         """One of this channel's own messages, in the language Telegram reports if we have it."""
