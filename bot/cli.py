@@ -8,6 +8,8 @@ import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
 
 from bot.config import Config
 from bot.content import build_engine, load_flows
@@ -35,26 +37,67 @@ def _chat(args: argparse.Namespace, cfg: Config) -> int:
     return 0
 
 
+def _telegram_problem(args: argparse.Namespace, cfg: Config) -> str | None:
+    """Why the Telegram bot cannot start with these settings, or None."""
+    if cfg.telegram_bot_token is None:
+        return (
+            "no Telegram bot token: set TELEGRAM_BOT_TOKEN (in the environment or .env) "
+            "to the token BotFather gave you"
+        )
+    if args.webhook and cfg.telegram_webhook_url is None:
+        return "no webhook URL: set CARERCHECK_TELEGRAM_WEBHOOK_URL to the public https URL"
+    if args.webhook and cfg.telegram_webhook_secret is None:
+        return (
+            "no webhook secret: set CARERCHECK_TELEGRAM_WEBHOOK_SECRET; "
+            "carercheck never runs a webhook that anyone could post to"
+        )
+    return None
+
+
 def _telegram(args: argparse.Namespace, cfg: Config) -> int:
     from bot.adapters.telegram import build_application  # noqa: PLC0415 - only this needs PTB
-    from bot.adapters.telegram.app import ALLOWED_UPDATES  # noqa: PLC0415
     from bot.storage import Conversations, ConversationStore, connect, upgrade  # noqa: PLC0415
 
-    if cfg.telegram_bot_token is None:
-        print(
-            "no Telegram bot token: set TELEGRAM_BOT_TOKEN (in the environment or .env) "
-            "to the token BotFather gave you",
-            file=sys.stderr,
-        )
+    problem = _telegram_problem(args, cfg)
+    if problem is not None:
+        print(problem, file=sys.stderr)
         return 2
+    assert cfg.telegram_bot_token is not None  # _telegram_problem checked it
     engine = build_engine(cfg.flows_dir, cfg.locales_dir)
     db = connect(cfg.database_url)
     upgrade(db)
     conversations = Conversations(engine, ConversationStore(db), channel="telegram")
     token = cfg.telegram_bot_token.reveal()
     application = build_application(token, cfg.telegram_api_url, conversations, clock=now)
-    application.run_polling(allowed_updates=ALLOWED_UPDATES)
+    if args.webhook:
+        _run_webhook(application, cfg)
+    else:
+        _run_polling(application, cfg)
     return 0
+
+
+def _run_polling(application: Any, cfg: Config) -> None:
+    from bot.adapters.telegram.app import ALLOWED_UPDATES  # noqa: PLC0415
+
+    application.run_polling(
+        allowed_updates=ALLOWED_UPDATES, drop_pending_updates=cfg.telegram_drop_pending_updates
+    )
+
+
+def _run_webhook(application: Any, cfg: Config) -> None:
+    """Serve PTB's webhook at the path of the webhook URL, checking Telegram's secret token."""
+    from bot.adapters.telegram.app import ALLOWED_UPDATES  # noqa: PLC0415
+
+    assert cfg.telegram_webhook_url is not None and cfg.telegram_webhook_secret is not None
+    application.run_webhook(
+        listen=cfg.telegram_webhook_listen,
+        port=cfg.telegram_webhook_port,
+        url_path=urlsplit(cfg.telegram_webhook_url).path.lstrip("/"),
+        secret_token=cfg.telegram_webhook_secret.reveal(),
+        webhook_url=cfg.telegram_webhook_url,
+        allowed_updates=ALLOWED_UPDATES,
+        drop_pending_updates=cfg.telegram_drop_pending_updates,
+    )
 
 
 def _flows_check(args: argparse.Namespace, cfg: Config) -> int:
@@ -120,6 +163,9 @@ def parser() -> argparse.ArgumentParser:
     chat.add_argument("--jsonl", action="store_true", help="JSON lines in and out, for programs")
     chat.set_defaults(fn=_chat)
     telegram = sub.add_parser("telegram", help="run the Telegram bot (long polling)")
+    telegram.add_argument(
+        "--webhook", action="store_true", help="serve a webhook instead (see the README's config)"
+    )
     telegram.set_defaults(fn=_telegram)
     flows = sub.add_parser("flows", help="check or draw flows").add_subparsers(
         dest="flows_cmd", required=True

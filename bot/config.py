@@ -50,6 +50,11 @@ class Config:
     log_level: str
     telegram_bot_token: Secret | None = None
     telegram_api_url: str | None = None
+    telegram_webhook_url: str | None = None
+    telegram_webhook_secret: Secret | None = None
+    telegram_webhook_listen: str = "127.0.0.1"
+    telegram_webhook_port: int = 8443
+    telegram_drop_pending_updates: bool = False
 
     @classmethod
     def load(cls, environ: dict[str, str] | None = None, dotenv: Path | None = None) -> Config:
@@ -70,7 +75,21 @@ class Config:
             log_level=get("LOG_LEVEL", "WARNING"),
             telegram_bot_token=_secret(env, file_values, "TELEGRAM_BOT_TOKEN"),
             telegram_api_url=get("TELEGRAM_API_URL", "") or None,
+            telegram_webhook_url=get("TELEGRAM_WEBHOOK_URL", "") or None,
+            telegram_webhook_secret=_optional_secret(get("TELEGRAM_WEBHOOK_SECRET", "")),
+            telegram_webhook_listen=get("TELEGRAM_WEBHOOK_LISTEN", "127.0.0.1"),
+            telegram_webhook_port=int(get("TELEGRAM_WEBHOOK_PORT", "8443")),
+            telegram_drop_pending_updates=_flag(get("TELEGRAM_DROP_PENDING_UPDATES", "")),
         )
+
+
+def _flag(value: str) -> bool:
+    """A yes/no setting: 1, true or yes (any case) mean yes; anything else means no."""
+    return value.strip().lower() in {"1", "true", "yes"}
+
+
+def _optional_secret(value: str) -> Secret | None:
+    return Secret(value) if value else None
 
 
 def _secret(env: dict[str, str], file_values: dict[str, str], name: str) -> Secret | None:

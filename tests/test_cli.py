@@ -6,6 +6,7 @@ import json
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -14,8 +15,12 @@ from pathlib import Path
 
 import pytest
 
+from bot.testing.telegram import FakeBotApi, updates
+
 ROOT = Path(__file__).resolve().parent.parent
 CARERCHECK = [sys.executable, "-m", "bot"]
+TOKEN = "123:ABC"
+USER = 42
 
 
 def env_for(tmp_path: Path) -> dict[str, str]:
@@ -196,3 +201,96 @@ def test_telegram_without_a_token_says_what_to_set(tmp_path: Path) -> None:
     result = run(["telegram"], tmp_path)
     assert result.returncode == 2
     assert "TELEGRAM_BOT_TOKEN" in result.stderr
+
+
+def test_telegram_webhook_without_a_secret_refuses_to_run(tmp_path: Path) -> None:
+    with FakeBotApi(token=TOKEN) as api:
+        result = run(
+            ["telegram", "--webhook"],
+            tmp_path,
+            TELEGRAM_BOT_TOKEN=TOKEN,
+            CARERCHECK_TELEGRAM_API_URL=api.base_url,
+            CARERCHECK_TELEGRAM_WEBHOOK_URL="https://bot.example.org/tg-hook",
+        )
+        assert result.returncode == 2
+        assert "CARERCHECK_TELEGRAM_WEBHOOK_SECRET" in result.stderr
+        assert api.calls == []  # it never reached Telegram
+        api.assert_clean()
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+    return port
+
+
+def wait_until(predicate, what: str, proc: subprocess.Popen[str], timeout: float = 15.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if proc.poll() is not None:
+            _, err = proc.communicate()
+            raise AssertionError(f"the bot exited ({proc.returncode}) before {what}:\n{err}")
+        if time.monotonic() > deadline:
+            raise AssertionError(f"gave up waiting for {what}")
+        time.sleep(0.05)
+
+
+def stop(proc: subprocess.Popen[str]) -> None:
+    """SIGTERM, then kill if it lingers; communicate() reaps it and closes its pipes."""
+    if proc.poll() is None:
+        proc.terminate()
+    try:
+        proc.communicate(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.communicate(timeout=10)
+
+
+@pytest.mark.slow
+def test_telegram_webhook_sets_the_hook_and_only_takes_updates_with_the_secret(
+    tmp_path: Path,
+) -> None:
+    port = free_port()
+    hook = f"http://127.0.0.1:{port}/tg-hook"
+    with FakeBotApi(token=TOKEN) as api:
+        env = env_for(tmp_path) | {
+            "TELEGRAM_BOT_TOKEN": TOKEN,
+            "CARERCHECK_TELEGRAM_API_URL": api.base_url,
+            "CARERCHECK_TELEGRAM_WEBHOOK_URL": hook,
+            "CARERCHECK_TELEGRAM_WEBHOOK_PORT": str(port),
+            "CARERCHECK_TELEGRAM_WEBHOOK_SECRET": "s3cret",
+        }
+        proc = subprocess.Popen(
+            [*CARERCHECK, "telegram", "--webhook"],
+            cwd=tmp_path,
+            env=env,
+            text=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        try:
+            wait_until(lambda: api.webhook is not None, "setWebhook", proc)
+            assert api.webhook is not None
+            assert api.webhook["url"] == hook
+            assert api.webhook["secret_token"] == "s3cret"
+            assert api.webhook["allowed_updates"] == ["message", "callback_query"]
+
+            user = updates.user(USER)
+            start = updates.text_message(1, user, updates.chat(USER), "/start")
+            update = {"update_id": 20_001, "message": start}
+            assert api.post_update(hook, update, secret_token="wrong") in (401, 403)
+            assert api.post_update(hook, update) in (401, 403)
+            time.sleep(0.3)
+            assert api.sent(USER) == []
+
+            assert api.post_update(hook, update, secret_token="s3cret") == 200
+            welcome = "Hello. This is a short chat"
+            wait_until(
+                lambda: any(m.get("text", "").startswith(welcome) for m in api.sent(USER)),
+                "the welcome message",
+                proc,
+            )
+        finally:
+            stop(proc)
+        api.assert_clean()

@@ -52,3 +52,32 @@ def test_telegram_settings_env_then_dotenv_and_the_token_stays_secret(tmp_path: 
     assert from_file is not None and from_file.reveal() == "from-file"
     none = Config.load(environ={}, dotenv=tmp_path / "missing.env")
     assert none.telegram_bot_token is None and none.telegram_api_url is None
+
+
+def test_telegram_webhook_settings(tmp_path: Path) -> None:
+    missing = tmp_path / "missing.env"
+    defaults = Config.load(environ={}, dotenv=missing)
+    assert defaults.telegram_webhook_url is None
+    assert defaults.telegram_webhook_secret is None
+    assert defaults.telegram_webhook_listen == "127.0.0.1"
+    assert defaults.telegram_webhook_port == 8443
+    assert defaults.telegram_drop_pending_updates is False
+    cfg = Config.load(
+        environ={
+            "CARERCHECK_TELEGRAM_WEBHOOK_URL": "https://bot.example.org/tg-hook",
+            "CARERCHECK_TELEGRAM_WEBHOOK_SECRET": "s3cret",
+            "CARERCHECK_TELEGRAM_WEBHOOK_LISTEN": "0.0.0.0",
+            "CARERCHECK_TELEGRAM_WEBHOOK_PORT": "8080",
+            "CARERCHECK_TELEGRAM_DROP_PENDING_UPDATES": "Yes",
+        },
+        dotenv=missing,
+    )
+    assert cfg.telegram_webhook_url == "https://bot.example.org/tg-hook"
+    assert cfg.telegram_webhook_secret is not None
+    assert cfg.telegram_webhook_secret.reveal() == "s3cret"
+    assert "s3cret" not in repr(cfg)
+    assert (cfg.telegram_webhook_listen, cfg.telegram_webhook_port) == ("0.0.0.0", 8080)
+    assert cfg.telegram_drop_pending_updates is True
+    for value, expected in [("1", True), ("true", True), ("0", False), ("no", False)]:
+        env = {"CARERCHECK_TELEGRAM_DROP_PENDING_UPDATES": value}
+        assert Config.load(environ=env, dotenv=missing).telegram_drop_pending_updates is expected
