@@ -236,6 +236,12 @@ def wait_until(predicate, what: str, proc: subprocess.Popen[str], timeout: float
         time.sleep(0.05)
 
 
+def listening(port: int) -> bool:
+    """Whether something accepts connections on this loopback port."""
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) == 0
+
+
 def stop(proc: subprocess.Popen[str]) -> None:
     """SIGTERM, then kill if it lingers; communicate() reaps it and closes its pipes."""
     if proc.poll() is None:
@@ -275,6 +281,8 @@ def test_telegram_webhook_sets_the_hook_and_only_takes_updates_with_the_secret(
             assert api.webhook["url"] == hook
             assert api.webhook["secret_token"] == "s3cret"
             assert api.webhook["allowed_updates"] == ["message", "callback_query"]
+            # PTB may register the hook a moment before its server listens: wait for both.
+            wait_until(lambda: listening(port), "the webhook server to listen", proc)
 
             user = updates.user(USER)
             start = updates.text_message(1, user, updates.chat(USER), "/start")
