@@ -58,19 +58,21 @@ class Renderer:
         """The node's options, labelled in this language."""
         return tuple(OptionView(o.id, self.node_text(node, o.label)) for o in node.options)
 
-    def offered(self, node: Node) -> tuple[OptionView, ...]:
-        """What a question offers: its options, then "I don't understand" (the help).
+    def offered(self, node: Node, *, ticks: bool = True) -> tuple[OptionView, ...]:
+        """What a question offers, numbered in this order; typed numbers are read by it.
 
-        At a pick-all question, picked options are ticked and Done comes before the help.
+        Its options, then "I don't understand" (the help). At a pick-all question Done comes
+        before the help, and picked options are ticked unless ``ticks`` is false.
         """
         explain = OptionView(EXPLAIN, self.system(texts.EXPLAIN))
         if not node.multiple:
             return (*self.options(node), explain)
-        ticked = tuple(
-            OptionView(o.id, f"✓ {o.label}" if o.id in self.state.picked else o.label)
+        picked = self.state.picked if ticks else []
+        shown = tuple(
+            OptionView(o.id, f"✓ {o.label}" if o.id in picked else o.label)
             for o in self.options(node)
         )
-        return (*ticked, OptionView(DONE, self.system(texts.DONE)), explain)
+        return (*shown, OptionView(DONE, self.system(texts.DONE)), explain)
 
     def says(self, node: Node) -> list[MessageCreated]:
         """The node's ``say`` messages."""

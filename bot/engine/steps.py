@@ -22,7 +22,6 @@ from bot.engine.events import (
 )
 from bot.engine.limits import MAX_ANSWERS, MAX_PASSING_NODES
 from bot.engine.matchers import MATCHERS, MatchInput, word_list
-from bot.engine.render import DONE as DONE_OPTION
 from bot.engine.render import EXPLAIN, Renderer
 from bot.engine.services import Service, choose
 from bot.engine.state import DONE, WAITING, RunState, Value
@@ -243,14 +242,8 @@ class Steps:
                 return ("answer", value)
         return None
 
-    def _choices(self) -> list[OptionView]:
-        """What can be chosen here, numbered as shown, with labels as written (no ticks)."""
-        r = self.renderer()
-        extra = [OptionView(DONE_OPTION, r.system(texts.DONE))] if self.node.multiple else []
-        return [*r.options(self.node), *extra, OptionView(EXPLAIN, r.system(texts.EXPLAIN))]
-
     def _match_option(self, norm: str) -> str | None:
-        options = self._choices()
+        options = self.renderer().offered(self.node, ticks=False)
         if norm.isdecimal() and 1 <= int(norm) <= len(options):
             return options[int(norm) - 1].id
         for opt in options:

@@ -133,10 +133,7 @@ class Handlers:
 
     def _say(self, update: Update, msg: Msg, **values: str) -> str:
         """One of this channel's own messages, in the language Telegram reports if we have it."""
-        user = update.effective_user
-        code = (user.language_code or "en") if user else "en"
-        catalogs = self.conversations.engine.catalogs
-        tr = catalogs.get(code if catalogs.supports(code) else "en")
+        tr = self.conversations.engine.catalogs.get(self._language(update) or "en")
         return fill(tr.pgettext(msg.context, msg.text), values.get)
 
     async def _run(self, update: Update, context: Context, inp: Input) -> None:
