@@ -31,6 +31,7 @@ def _chat(args: argparse.Namespace, cfg: Config) -> int:
     db = connect(cfg.database_url)
     upgrade(db)
     conversations = Conversations(engine, ConversationStore(db), channel="terminal")
+    conversations.purge(now())
     driver = jsonl if args.jsonl else terminal
     language = args.lang or cfg.default_language
     driver.run(conversations, args.user, sys.stdin, sys.stdout, clock=now, language=language)
@@ -68,7 +69,13 @@ def _telegram(args: argparse.Namespace, cfg: Config) -> int:
     upgrade(db)
     conversations = Conversations(engine, ConversationStore(db), channel="telegram")
     token = cfg.telegram_bot_token.reveal()
-    application = build_application(token, cfg.telegram_api_url, conversations, clock=now)
+    application = build_application(
+        token,
+        cfg.telegram_api_url,
+        conversations,
+        clock=now,
+        check_in_every=cfg.check_in_every_seconds,
+    )
     if args.webhook:
         _run_webhook(application, cfg)
     else:
@@ -135,6 +142,13 @@ def _db(args: argparse.Namespace, cfg: Config) -> int:
     from bot.storage import connect, migrate  # noqa: PLC0415
 
     db = connect(cfg.database_url)
+    if args.action == "purge":
+        from bot.storage import Conversations, ConversationStore  # noqa: PLC0415
+
+        engine = build_engine(cfg.flows_dir, cfg.locales_dir)
+        deleted = Conversations(engine, ConversationStore(db), channel="any").purge(now())
+        print(f"deleted {deleted} conversation(s) kept past their time")
+        return 0
     if args.action == "upgrade":
         migrate.upgrade(db, args.revision or "head")
     elif args.action == "downgrade":
@@ -175,8 +189,10 @@ def parser() -> argparse.ArgumentParser:
     diagram.add_argument("flow")
     diagram.add_argument("-o", "--output", required=True)
     diagram.set_defaults(fn=_flows_diagram)
-    db = sub.add_parser("db", help="database migrations")
-    db.add_argument("action", choices=["upgrade", "downgrade", "current"])
+    db = sub.add_parser(
+        "db", help="database migrations; purge deletes conversations kept past their time"
+    )
+    db.add_argument("action", choices=["upgrade", "downgrade", "current", "purge"])
     db.add_argument("revision", nargs="?")
     db.set_defaults(fn=_db)
     i18n = sub.add_parser("i18n", help="translation catalogs")

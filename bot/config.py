@@ -55,6 +55,7 @@ class Config:
     telegram_webhook_listen: str = "127.0.0.1"
     telegram_webhook_port: int = 8443
     telegram_drop_pending_updates: bool = False
+    check_in_every_seconds: float = 900.0
 
     @classmethod
     def load(cls, environ: dict[str, str] | None = None, dotenv: Path | None = None) -> Config:
@@ -80,6 +81,7 @@ class Config:
             telegram_webhook_listen=get("TELEGRAM_WEBHOOK_LISTEN", "127.0.0.1"),
             telegram_webhook_port=int(get("TELEGRAM_WEBHOOK_PORT", "8443")),
             telegram_drop_pending_updates=_flag(get("TELEGRAM_DROP_PENDING_UPDATES", "")),
+            check_in_every_seconds=float(get("CHECK_IN_EVERY_SECONDS", "900")),
         )
 
 

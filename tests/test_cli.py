@@ -191,10 +191,17 @@ def test_flows_diagram_unknown_flow(tmp_path: Path) -> None:
 def test_db_upgrade_and_downgrade(tmp_path: Path) -> None:
     up = run(["db", "upgrade"], tmp_path)
     assert up.returncode == 0, up.stderr
-    assert "database at revision 0001" in up.stdout
+    assert "database at revision 0002" in up.stdout
     assert (tmp_path / "chat.db").exists()
     down = run(["db", "downgrade", "base"], tmp_path)
     assert "database at revision none" in down.stdout
+
+
+def test_db_purge_says_how_many_it_deleted(tmp_path: Path) -> None:
+    run(["db", "upgrade"], tmp_path)
+    purged = run(["db", "purge"], tmp_path)
+    assert purged.returncode == 0, purged.stderr
+    assert "deleted 0 conversation(s) kept past their time" in purged.stdout
 
 
 def test_telegram_without_a_token_says_what_to_set(tmp_path: Path) -> None:

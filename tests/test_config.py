@@ -81,3 +81,10 @@ def test_telegram_webhook_settings(tmp_path: Path) -> None:
     for value, expected in [("1", True), ("true", True), ("0", False), ("no", False)]:
         env = {"CARERCHECK_TELEGRAM_DROP_PENDING_UPDATES": value}
         assert Config.load(environ=env, dotenv=missing).telegram_drop_pending_updates is expected
+
+
+def test_check_in_interval(tmp_path: Path) -> None:
+    missing = tmp_path / "missing.env"
+    assert Config.load(environ={}, dotenv=missing).check_in_every_seconds == 900.0
+    env = {"CARERCHECK_CHECK_IN_EVERY_SECONDS": "60"}
+    assert Config.load(environ=env, dotenv=missing).check_in_every_seconds == 60.0

@@ -38,7 +38,7 @@ def messages(events: list[Event]) -> list[dict[str, Any]]:
 
 
 def line(events: list[Event], session: Session, error: str | None = None) -> str:
-    """One output line: messages, the node, whether it is done, and the outcome."""
+    """One output line: messages, the node, whether it is done, the outcome, any check-in."""
     outcome = session.outcome()
     out: dict[str, Any] = {
         "messages": messages(events),
@@ -46,6 +46,8 @@ def line(events: list[Event], session: Session, error: str | None = None) -> str
         "done": session.done,
         "outcome": outcome.to_dict() if outcome else None,
     }
+    if session.state.check_in_due is not None:  # the person asked to be messaged again
+        out["check_in"] = session.state.check_in_due.isoformat()
     if error:
         out["error"] = error
     return json.dumps(out, ensure_ascii=False)

@@ -7,7 +7,10 @@ Hosts build an ``Engine`` once from parsed flows, then for each conversation cal
 from bot.engine.definition import Flow, Node, Option
 from bot.engine.errors import FlowError, Problem
 from bot.engine.events import (
+    CheckInCancelled,
+    CheckInScheduled,
     Event,
+    ForgetRequested,
     LanguageChanged,
     MessageCreated,
     OptionView,
@@ -26,6 +29,8 @@ from bot.engine.state import CorruptSession
 
 __all__ = [
     "COMMANDS",
+    "CheckInCancelled",
+    "CheckInScheduled",
     "Choose",
     "ChooseMany",
     "Command",
@@ -35,6 +40,7 @@ __all__ = [
     "Event",
     "Flow",
     "FlowError",
+    "ForgetRequested",
     "Input",
     "LanguageChanged",
     "MessageCreated",

@@ -77,6 +77,13 @@ def offer_referral(p: Mapping[str, Any], ctx: Context) -> list[Event]:
     return [ReferralOffered(ctx.state.flow)]
 
 
+@ACTIONS.register("offer_check_in", Param("after_days", (int,)))
+def offer_check_in(p: Mapping[str, Any], ctx: Context) -> list[Event]:
+    """Offer, after the outcome, to message the person again in ``after_days`` days."""
+    ctx.state.check_in_offer = int(p["after_days"])
+    return []
+
+
 @ACTIONS.register("end", Param("result", _STR))
 def end(p: Mapping[str, Any], ctx: Context) -> list[Event]:
     """End the flow with an outcome; the session reports it once the node's actions have run."""

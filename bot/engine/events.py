@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from bot.engine.state import Value
@@ -75,6 +76,23 @@ class ReferralOffered(Event):
     """The flow offers a referral; the host asks for consent before anything is shared."""
 
     flow: str
+
+
+@dataclass(frozen=True)
+class CheckInScheduled(Event):
+    """The person asked to be messaged again at ``due``; the host sends it then."""
+
+    due: datetime
+
+
+@dataclass(frozen=True)
+class CheckInCancelled(Event):
+    """The person said no to a check-in (or changed their mind)."""
+
+
+@dataclass(frozen=True)
+class ForgetRequested(Event):
+    """The person asked for their data to be erased; the host deletes it instead of saving."""
 
 
 @dataclass(frozen=True)

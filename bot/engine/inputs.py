@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-COMMANDS = ("back", "restart", "help", "stop", "language", "urgent")
+COMMANDS = ("back", "restart", "help", "stop", "language", "urgent", "forget", "privacy")
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ import json
 from datetime import timedelta
 
 from bot.engine import texts
+from bot.engine.checkin import CHECK_IN, CheckIns
 from bot.engine.events import (
     HELP,
     NOTICE,
@@ -24,12 +25,12 @@ from bot.engine.matchers import CRISIS_WORDS, DANGER_WORDS, FREE
 from bot.engine.render import DONE as DONE_OPTION
 from bot.engine.render import EXPLAIN, Renderer
 from bot.engine.state import DONE, STOPPED, WAITING
-from bot.engine.steps import Steps
+from bot.engine.steps import COMMAND_WORDS
 from bot.engine.text import clean, contains_phrase, normalise
 from bot.i18n import Msg
 
 
-class Session(Steps):
+class Session(CheckIns):
     """A conversation's state plus the engine that moves it."""
 
     @property
@@ -55,6 +56,10 @@ class Session(Steps):
 
     def resume(self, inp: Input) -> list[Event]:
         """Take one input and return what happened, as events."""
+        if self._asks_to_forget(inp):  # before anything else: nothing is kept, nothing is asked
+            return self.forget()
+        if self.check_in_falls_due(inp.at):
+            return self.check_in(inp.at)
         if inp.at - self.state.updated_at > timedelta(minutes=self.flow.expire_after_minutes):
             self._reset()
             self.state.updated_at, self.state.alarms = inp.at, []
@@ -77,6 +82,14 @@ class Session(Steps):
         if isinstance(inp, Text):
             return events + self._text(inp.text)
         raise TypeError(f"unknown input {type(inp).__name__}")
+
+    def _asks_to_forget(self, inp: Input) -> bool:
+        if isinstance(inp, Command):
+            return inp.name == "forget"
+        if not isinstance(inp, Text):
+            return False
+        text = normalise(clean(inp.text, MAX_INPUT_CHARS).removeprefix("/"))
+        return text in self._words(COMMAND_WORDS["forget"])
 
     def _idle_chatter(self, raw: str) -> bool:
         """Text that is neither a command nor an answer (a "hi" after a pause, say)."""
@@ -109,6 +122,8 @@ class Session(Steps):
         r = self.renderer()
         if self.state.awaiting == "language":
             return self._set_language(inp.option)
+        if self.state.awaiting == CHECK_IN:
+            return self._choose_check_in(inp, r)
         if self.state.status == DONE:
             return self.command("restart") if inp.option == "restart" else [self._finished(r)]
         if inp.option == EXPLAIN:
@@ -120,6 +135,13 @@ class Session(Steps):
         if self.node.option(inp.option) is None:
             return [MessageCreated(r.system(texts.UNKNOWN_CHOICE), NOTICE), r.question(self.node)]
         return self._answer(inp.option)
+
+    def _choose_check_in(self, inp: Choose, r: Renderer) -> list[Event]:
+        if inp.prompt is not None and inp.prompt != self.state.asked:
+            return [MessageCreated(r.system(texts.STALE), NOTICE), *self.current()]
+        if inp.option not in {o.id for o in self._check_in_question(r).options}:
+            return [MessageCreated(r.system(texts.UNKNOWN_CHOICE), NOTICE), *self.current()]
+        return self.answer_check_in(inp.option)
 
     def _choose_many(self, inp: ChooseMany) -> list[Event]:
         r = self.renderer()
@@ -184,9 +206,13 @@ class Session(Steps):
             return self._answer(value)
         if kind == "language":
             return self._set_language(str(value))
+        if kind == CHECK_IN:
+            return self.answer_check_in(str(value))
         return self.command(str(value))
 
     def _not_understood(self, r: Renderer, raw: str, text: str) -> list[Event]:
+        if self.state.awaiting == CHECK_IN:
+            return [MessageCreated(r.system(texts.NOT_UNDERSTOOD), REPROMPT), *self.current()]
         if self.state.status == DONE:
             return [self._finished(r)]
         if self.state.awaiting == "language":
@@ -210,7 +236,7 @@ class Session(Steps):
     # -- global commands: they work from every node -------------------------------------------
 
     def command(self, name: str, arg: str | None = None) -> list[Event]:
-        """Carry out a global command: back, restart, help, stop, language, urgent or start."""
+        """Carry out a global command: back, restart, help, stop, language, urgent and others."""
         r = self.renderer()
         if name == "back":
             return self._back(r)
@@ -230,11 +256,15 @@ class Session(Steps):
             return [r.services(texts.URGENT_INTRO, self.urgent_services(), URGENT), *self.current()]
         if name == "start":
             return self.current()
+        if name == "forget":
+            return self.forget()
+        if name == "privacy":
+            return [MessageCreated(r.system(texts.PRIVACY), NOTICE), *self.current()]
         notice = MessageCreated(r.system(texts.UNKNOWN_COMMAND), NOTICE)
         return [notice, *self.current()]
 
     def _back(self, r: Renderer) -> list[Event]:
-        if self.state.awaiting:
+        if self.state.awaiting and self.state.awaiting != CHECK_IN:
             self.state.awaiting = None
             return self.current()
         if not self.state.answers:

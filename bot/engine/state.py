@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from bot.engine.limits import MAX_ANSWERS, SESSION_FORMAT
+
+T = TypeVar("T")
 
 Value = str | int | tuple[str, ...]
 """An answer: an option id, a number, or the option ids picked at a "choose all that fit"."""
@@ -42,6 +45,10 @@ class RunState:
     alarms: list[str] = field(default_factory=list)
     """Flags raised by crisis words; kept when answers are replayed or the flow restarts."""
     referral_offered: bool = False
+    check_in_offer: int | None = None
+    """Days until a check-in, when the outcome offers one (asked after the outcome)."""
+    check_in_due: datetime | None = None
+    """When the person asked to be messaged again; kept across restarts until it is used."""
     outcome: str | None = None
     asked: int = 0
     turns: int = 0
@@ -65,6 +72,8 @@ class RunState:
             "signposts": list(self.signposts),
             "alarms": list(self.alarms),
             "referral_offered": self.referral_offered,
+            "check_in_offer": self.check_in_offer,
+            "check_in_due": None if self.check_in_due is None else self.check_in_due.isoformat(),
             "outcome": self.outcome,
             "asked": self.asked,
             "turns": self.turns,
@@ -92,6 +101,8 @@ class RunState:
                 alarms=[_str(a) for a in data.get("alarms", [])],
                 picked=[_str(p) for p in data.get("picked", [])],
                 referral_offered=_bool(data["referral_offered"]),
+                check_in_offer=_maybe(_int, data.get("check_in_offer")),
+                check_in_due=_maybe(_time, data.get("check_in_due")),
                 outcome=None if data["outcome"] is None else _str(data["outcome"]),
                 asked=_int(data["asked"]),
                 turns=_int(data["turns"]),
@@ -103,6 +114,10 @@ class RunState:
         if state.status not in STATUSES or len(state.answers) > MAX_ANSWERS:
             raise CorruptSession("session values out of range")
         return state
+
+
+def _maybe(read: Callable[[Any], T], value: Any) -> T | None:
+    return None if value is None else read(value)
 
 
 def _str(value: Any) -> str:

@@ -38,6 +38,8 @@ COMMAND_WORDS = {
     "stop": N_("command:stop", "stop|pause|quit|exit"),
     "language": N_("command:language", "language|change language|languages"),
     "urgent": N_("command:urgent", "urgent|emergency|danger|sos|help me now"),
+    "forget": N_("command:forget", "forget|forget me|delete my answers|delete my data|erase"),
+    "privacy": N_("command:privacy", "privacy|my data|what happens to my answers"),
 }
 
 Understood = tuple[str, Value]
@@ -74,9 +76,14 @@ class Steps:
         r = self.renderer()
         if self.state.awaiting == "language":
             return [self._language_picker(r)]
+        if self.state.awaiting == "check_in":
+            return [self._check_in_question(r)]
         if self.state.status == DONE:
             return [self._finished(r)]
         return [r.question(self.node)]
+
+    def _check_in_question(self, r: Renderer) -> MessageCreated:
+        raise NotImplementedError  # see CheckIns
 
     def outcome(self, refs: list[Service] | None = None) -> Outcome | None:
         """The outcome, once the flow has ended with one (``refs``: signposts, if known)."""
@@ -136,7 +143,11 @@ class Steps:
         outcome = self.outcome(listed)
         if outcome is not None:
             events.append(OutcomeReached(outcome))
-        return events
+        return events + self._after_outcome(r)
+
+    def _after_outcome(self, r: Renderer) -> list[Event]:
+        """What is asked once the outcome is shown (see ``CheckIns``)."""
+        return []
 
     def _urgent_now(self, acted: list[Event]) -> list[Event]:
         if not any(isinstance(e, Signposted) and self._is_urgent(e.service) for e in acted):
@@ -191,6 +202,7 @@ class Steps:
         s = self.state
         fresh = RunState(s.flow, s.language, self.flow.start, s.started_at, s.updated_at)
         fresh.asked, fresh.turns, fresh.alarms = s.asked, s.turns, list(s.alarms)
+        fresh.check_in_due = s.check_in_due
         return fresh
 
     def _reset(self) -> None:
@@ -220,10 +232,12 @@ class Steps:
         if self.state.awaiting == "language":
             code = self._match_language(norm)
             return ("language", code) if code else None
+        if self.state.awaiting == "check_in":
+            return self._understand_check_in(norm)
         if self.state.status == DONE:
-            restart = normalise(self.renderer().system(texts.START_AGAIN))
-            words = self._words(COMMAND_WORDS["restart"])
-            return ("restart", "restart") if norm == restart or norm in words else None
+            if norm == normalise(self.renderer().system(texts.START_AGAIN)):
+                return ("command", "restart")
+            return self._command_words(norm)
         several = self._match_several(norm)
         if several is not None:
             return ("pick_many", several)
@@ -232,14 +246,33 @@ class Steps:
             return ("command", "help")
         if option is not None:
             return ("answer", option)
-        for name, msg in COMMAND_WORDS.items():
-            if norm in self._words(msg):
-                return ("command", name)
+        command = self._command_words(norm)
+        if command is not None:
+            return command
         m = MatchInput(norm, self._words, self.engine.places, text.strip())
         for call in self.node.match:
             value = MATCHERS[call.type].fn(call.params, m)
             if value is not None:
                 return ("answer", value)
+        return None
+
+    def _understand_check_in(self, norm: str) -> Understood | None:
+        """The answer to the check-in offer: its number, its label, yes or no; or a command."""
+        options = self._check_in_question(self.renderer()).options
+        for i, opt in enumerate(options, start=1):
+            if norm in (str(i), normalise(opt.label)):
+                return ("check_in", opt.id)
+        command = self._command_words(norm)
+        if command is not None:
+            return command
+        m = MatchInput(norm, self._words, self.engine.places, norm)
+        said = MATCHERS["yes_no"].fn({"yes": "yes", "no": "no"}, m)
+        return ("check_in", str(said)) if said is not None else None
+
+    def _command_words(self, norm: str) -> Understood | None:
+        for name, msg in COMMAND_WORDS.items():
+            if norm in self._words(msg):
+                return ("command", name)
         return None
 
     def _match_option(self, norm: str) -> str | None:

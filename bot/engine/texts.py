@@ -53,8 +53,8 @@ FINISHED = N_(
 START_AGAIN = N_("system", "Start again")
 HELP_COMMANDS = N_(
     "system",
-    "You can also type: back (change your last answer), restart, stop, "
-    "language, or urgent (if you or someone else is in danger).",
+    "You can also type: back (change your last answer), restart, stop, language, "
+    "privacy, forget (delete your answers), or urgent (if you or someone else is in danger).",
 )
 PICK_LANGUAGE = N_("system", "Which language would you like me to use?")
 PICK_LANGUAGE_HELP = N_("system", "Choose the language you find easiest to read.")
@@ -74,7 +74,8 @@ PHONE_HOURS = N_("system", "Phone {phone} ({hours})")
 SMS = N_("system", "Text {sms}")
 UNKNOWN_COMMAND = N_(
     "system",
-    "I do not know that command. You can type: back, restart, help, stop, language or urgent.",
+    "I do not know that command. You can type: back, restart, help, stop, language, "
+    "privacy, forget or urgent.",
 )
 DAMAGED = N_(
     "system",
@@ -108,4 +109,41 @@ CARRY_ON_NEXT = N_(
     "system",
     "Thank you for telling me in your own words. When you are ready, we can carry on. "
     "You can type urgent at any time to see these again.",
+)
+CHECK_IN_ASK = NP_(
+    "system",
+    "Would you like me to send you a message in about {n} month, "
+    "to go through these questions again?",
+    "Would you like me to send you a message in about {n} months, "
+    "to go through these questions again?",
+)
+CHECK_IN_YES = N_("system", "Yes, please")
+CHECK_IN_NO = N_("system", "No, thank you")
+CHECK_IN_AGREED = NP_(
+    "system",
+    "Thank you. I will send you a message in about {n} month. Until then I keep your answers "
+    "and that date, and nothing else. If you change your mind, type forget: "
+    "I will delete them and not message you.",
+    "Thank you. I will send you a message in about {n} months. Until then I keep your answers "
+    "and that date, and nothing else. If you change your mind, type forget: "
+    "I will delete them and not message you.",
+)
+CHECK_IN_DECLINED = N_(
+    "system", "That is fine. You can come back and answer the questions again at any time."
+)
+CHECK_IN_HELLO = N_(
+    "system",
+    "Hello again. Some time ago you asked me to check in with you. Things can change, "
+    "for example if someone gets frailer or ill. Let's go through the questions again.",
+)
+FORGOTTEN = N_(
+    "system",
+    "I have deleted your answers, and I will not message you again. "
+    "If you send me a message, we will start again from the beginning.",
+)
+PRIVACY = N_(
+    "system",
+    "Your answers are kept so you can carry on where you left off. If you leave it for a week, "
+    "they are deleted. Nothing is shared with anyone unless you say yes. "
+    "Type forget at any time, and I will delete your answers straight away.",
 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, Integer, MetaData, String, Text, UniqueConstraint
+from sqlalchemy import DateTime, Index, Integer, MetaData, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 NAMING = {
@@ -24,7 +24,10 @@ class Conversation(Base):
     """One conversation per (channel, user id): the engine's session JSON and a version."""
 
     __tablename__ = "conversations"
-    __table_args__ = (UniqueConstraint("channel", "user_id", name="uq_conversations_channel_user"),)
+    __table_args__ = (
+        UniqueConstraint("channel", "user_id", name="uq_conversations_channel_user"),
+        Index("ix_conversations_check_in_at", "check_in_at"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     channel: Mapped[str] = mapped_column(String(32), nullable=False)
@@ -33,3 +36,5 @@ class Conversation(Base):
     version: Mapped[int] = mapped_column(Integer, nullable=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    check_in_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    """When the person asked to be messaged again; the session JSON holds it too."""

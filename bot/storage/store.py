@@ -25,13 +25,31 @@ _CREATE = insert(Conversation).values(
     version=1,
     created_at=bindparam("p_at"),
     updated_at=bindparam("p_at"),
+    check_in_at=bindparam("p_check_in"),
 )
 _UPDATE = (
     update(Conversation)
     .where(*_WHO, Conversation.version == bindparam("p_version"))
-    .values(state=bindparam("p_state"), version=bindparam("p_next"), updated_at=bindparam("p_at"))
+    .values(
+        state=bindparam("p_state"),
+        version=bindparam("p_next"),
+        updated_at=bindparam("p_at"),
+        check_in_at=bindparam("p_check_in"),
+    )
+)
+_DUE = (
+    select(Conversation.user_id)
+    .where(
+        Conversation.channel == bindparam("p_channel"),
+        Conversation.check_in_at <= bindparam("p_at"),
+    )
+    .order_by(Conversation.check_in_at)
+    .limit(bindparam("p_limit"))
 )
 _FORGET = delete(Conversation).where(*_WHO)
+_PURGE = delete(Conversation).where(
+    Conversation.updated_at < bindparam("p_before"), Conversation.check_in_at.is_(None)
+)
 
 
 class ConcurrentUpdate(RuntimeError):
@@ -76,17 +94,33 @@ class ConversationStore:
         *,
         version: int | None,
         at: datetime,
+        check_in_at: datetime | None = None,
         conn: Connection | None = None,
     ) -> int:
         """Write the session in one committed statement; return the new version.
 
         ``version`` is the version that was read (None for a new conversation). If another
         turn has saved in between, nothing is written and ConcurrentUpdate is raised.
+        ``check_in_at`` is when the person asked to be messaged again, if they did.
         """
         if conn is None:
             with self.connection() as own:
-                return self.save(channel, user_id, state, version=version, at=at, conn=own)
-        who = {"p_channel": channel, "p_user": user_id, "p_state": state, "p_at": at}
+                return self.save(
+                    channel,
+                    user_id,
+                    state,
+                    version=version,
+                    at=at,
+                    check_in_at=check_in_at,
+                    conn=own,
+                )
+        who = {
+            "p_channel": channel,
+            "p_user": user_id,
+            "p_state": state,
+            "p_at": at,
+            "p_check_in": check_in_at,
+        }
         try:
             if version is None:
                 conn.execute(_CREATE, who)
@@ -108,6 +142,17 @@ class ConversationStore:
         with self.db.begin() as conn:
             result = conn.execute(_FORGET, {"p_channel": channel, "p_user": user_id})
         return result.rowcount > 0
+
+    def purge(self, before: datetime) -> int:
+        """Delete conversations untouched since ``before`` with no check-in to wait for."""
+        with self.db.begin() as conn:
+            return conn.execute(_PURGE, {"p_before": before}).rowcount
+
+    def due(self, channel: str, at: datetime, limit: int = 100) -> list[str]:
+        """Users of ``channel`` whose check-in falls due by ``at``, the longest waiting first."""
+        with self.db.connect() as conn:
+            rows = conn.execute(_DUE, {"p_channel": channel, "p_at": at, "p_limit": limit})
+            return [row.user_id for row in rows]
 
     def count(self) -> int:
         """How many conversations are stored."""

@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import Connection
 
-from bot.engine import Command, CorruptSession, Engine, Event, Input, Session
+from bot.engine import (
+    Command,
+    CorruptSession,
+    Engine,
+    Event,
+    ForgetRequested,
+    Input,
+    Session,
+)
 from bot.storage.store import ConcurrentUpdate, ConversationStore, Stored
 
 log = logging.getLogger(__name__)
@@ -25,6 +34,11 @@ class Turn:
     version: int
 
 
+Decision = Turn | tuple[Session, list[Event]] | None
+"""What a step decides: a turn to return as it is, a session to save with its events, or None."""
+Step = Callable[[Stored | None, Session | None], Decision]
+
+
 class Conversations:
     """Conversations of one channel. Every turn is committed before its reply is shown."""
 
@@ -35,45 +49,87 @@ class Conversations:
 
     def open(self, user_id: str, *, at: datetime, language: str | None = None) -> Turn:
         """Where this person's conversation stands: a saved one shown again, or a new one."""
+
+        def step(stored: Stored | None, session: Session | None) -> Decision:
+            if session is None or stored is None:
+                return self._new(stored, at, language)
+            if session.check_in_falls_due(at):  # they came back before we messaged them
+                return session, session.check_in(at)
+            return Turn(session.reopen(), session, stored.version)  # nothing to write
+
+        turn = self._commit(user_id, at, step)
+        assert turn is not None  # every step above decides on a turn
+        return turn
+
+    def turn(self, user_id: str, inp: Input, *, language: str | None = None) -> Turn:
+        """Resume this person's conversation with ``inp`` and save it before returning."""
+
+        def step(stored: Stored | None, session: Session | None) -> Decision:
+            if session is None:
+                session, events = self._new(stored, inp.at, language)
+                if isinstance(inp, Command):  # e.g. a language chosen before anything else
+                    events += session.resume(inp)
+            else:
+                events = session.resume(inp)
+            if any(isinstance(e, ForgetRequested) for e in events):
+                self.store.forget(self.channel, user_id)
+                return Turn(events, session, 0)
+            return session, events
+
+        turn = self._commit(user_id, inp.at, step)
+        assert turn is not None
+        return turn
+
+    def check_in(self, user_id: str, at: datetime) -> Turn | None:
+        """Start this person's check-in if it is still due, and save it before returning.
+
+        Several workers may try the same person at once: the one whose save wins sends the
+        check-in; the others read it back as no longer due and get None.
+        """
+
+        def step(stored: Stored | None, session: Session | None) -> Decision:
+            if session is None or not session.check_in_falls_due(at):
+                return None
+            return session, session.check_in(at)
+
+        return self._commit(user_id, at, step)
+
+    def _commit(self, user_id: str, at: datetime, step: Step) -> Turn | None:
+        """Load, let ``step`` decide, save what it decided; on a lost race, again."""
         with self.store.connection() as conn:
             for _ in range(RETRIES):
                 stored = self.store.load(self.channel, user_id, conn)
                 session = self._read(stored.state, stored.id) if stored else None
-                if session is not None and stored is not None:
-                    return Turn(session.reopen(), session, stored.version)
-                session = self.engine.new_session(at=at, language=language or "en")
-                events = (session.damaged() if stored else []) + session.start()
+                decided = step(stored, session)
+                if decided is None or isinstance(decided, Turn):
+                    return decided
+                new, events = decided
                 try:
-                    version = self._save(user_id, session, stored, at, conn)
-                except ConcurrentUpdate:
-                    continue
-                return Turn(events, session, version)
-        raise ConcurrentUpdate(self.channel)
-
-    def turn(self, user_id: str, inp: Input, *, language: str | None = None) -> Turn:
-        """Resume this person's conversation with ``inp`` and save it before returning."""
-        with self.store.connection() as conn:
-            for _ in range(RETRIES):
-                stored = self.store.load(self.channel, user_id, conn)
-                session, events = self._resume(stored, inp, language)
-                try:
-                    saved = self._save(user_id, session, stored, inp.at, conn)
+                    version = self._save(user_id, new, stored, at, conn)
                 except ConcurrentUpdate:
                     continue  # another turn for this person won: apply ours to what it saved
-                return Turn(events, session, saved)
+                return Turn(events, new, version)
         raise ConcurrentUpdate(self.channel)
 
-    def _resume(
-        self, stored: Stored | None, inp: Input, language: str | None
+    def _new(
+        self, stored: Stored | None, at: datetime, language: str | None
     ) -> tuple[Session, list[Event]]:
-        session = self._read(stored.state, stored.id) if stored else None
-        if session is not None:
-            return session, session.resume(inp)
-        session = self.engine.new_session(at=inp.at, language=language or "en")
-        events = (session.damaged() if stored else []) + session.start()
-        if isinstance(inp, Command):  # e.g. a language chosen before anything else
-            events += session.resume(inp)
-        return session, events
+        """A new conversation, saying so if it replaces one that could not be read."""
+        session = self.engine.new_session(at=at, language=language or "en")
+        return session, (session.damaged() if stored else []) + session.start()
+
+    def purge(self, at: datetime) -> int:
+        """Delete every conversation (of any channel) left longer than its flow keeps one.
+
+        People are told their answers go after this time. A conversation waiting for a
+        check-in the person asked for is kept until then. Returns how many were deleted.
+        """
+        keep = max(f.expire_after_minutes for f in self.engine.flows.values())
+        return self.store.purge(at - timedelta(minutes=keep))
+
+    def due_check_ins(self, at: datetime, limit: int = 100) -> list[str]:
+        """People of this channel whose check-in falls due by ``at``, the longest waiting first."""
+        return self.store.due(self.channel, at, limit)
 
     def forget(self, user_id: str) -> bool:
         """Erase this person's conversation."""
@@ -94,5 +150,11 @@ class Conversations:
     ) -> int:
         version = stored.version if stored else None
         return self.store.save(
-            self.channel, user_id, session.to_json(), version=version, at=at, conn=conn
+            self.channel,
+            user_id,
+            session.to_json(),
+            version=version,
+            at=at,
+            check_in_at=session.state.check_in_due,
+            conn=conn,
         )

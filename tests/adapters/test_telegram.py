@@ -227,3 +227,29 @@ async def test_a_duplicate_update_is_applied_once(api: FakeBotApi, app: Any) -> 
     await app.process_update(update)  # Telegram delivers the same update again
     assert len(api.sent(USER)) == after_first
     assert sum(1 for name, _ in api.calls if name == "answerCallbackQuery") == 1
+
+
+async def test_a_tap_in_a_group_gets_the_private_chat_link_not_the_screening(
+    api: FakeBotApi, app: Any
+) -> None:
+    api.enqueue(
+        {
+            "callback_query": {
+                "id": "55",
+                "from": {"id": USER, "is_bot": False, "first_name": "U"},
+                "chat_instance": "1",
+                "message": {
+                    "message_id": 1,
+                    "date": 0,
+                    "chat": {"id": -USER, "type": "group", "title": "G"},
+                    "text": "Shall we start?",
+                },
+                "data": "1:start",
+            }
+        }
+    )
+    await pump(app)
+    assert ("answerCallbackQuery", {"callback_query_id": "55"}) in api.calls
+    [sent] = api.sent(-USER)
+    assert f"https://t.me/{BOT_USERNAME}" in sent["text"]
+    assert api.sent(USER) == []

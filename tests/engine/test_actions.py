@@ -37,6 +37,7 @@ def test_every_action_is_covered() -> None:
         "add_flag",
         "signpost",
         "offer_referral",
+        "offer_check_in",
         "end",
     }
 
@@ -64,6 +65,7 @@ CASES: list[tuple[str, Call, list[Event], dict[str, object]]] = [
     ("add_flag", c("add_flag", flag="crisis"), [FlagRaised("crisis")], {"flags": ["crisis"]}),
     ("signpost", c("signpost", service="gp"), [Signposted("gp")], {"signposts": ["gp"]}),
     ("offer_referral", c("offer_referral"), [ReferralOffered("tiny")], {"referral_offered": True}),
+    ("offer_check_in", c("offer_check_in", after_days=182), [], {"check_in_offer": 182}),
     ("end", c("end", result="carer"), [], {"outcome": "carer", "status": DONE}),
 ]
 

@@ -3,11 +3,14 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
 from sqlalchemy import Engine as SAEngine
 from sqlalchemy import event, inspect, text
 
 from bot.storage import ConcurrentUpdate, ConversationStore, connect
 from bot.storage.migrate import current, downgrade, is_current, upgrade
+from bot.storage.models import Base
 
 AT = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 
@@ -77,7 +80,46 @@ def test_migrations_go_up_and_down(db: SAEngine) -> None:
     assert current(db) is None
     assert "conversations" not in inspect(db).get_table_names()
     upgrade(db)
-    assert current(db) == "0001"
+    assert current(db) == "0002"
+
+
+def test_each_migration_keeps_the_rows_and_adds_or_drops_its_column(db: SAEngine) -> None:
+    downgrade(db, "0001")
+    assert "check_in_at" not in {c["name"] for c in inspect(db).get_columns("conversations")}
+    with db.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO conversations (channel, user_id, state, version, created_at, "
+                "updated_at) VALUES ('terminal', 'u1', '{}', 1, :at, :at)"
+            ),
+            {"at": AT},
+        )
+    upgrade(db, "0002")
+    assert "check_in_at" in {c["name"] for c in inspect(db).get_columns("conversations")}
+    assert ConversationStore(db).load("terminal", "u1") is not None
+    downgrade(db, "0001")
+    assert ConversationStore(db).load("terminal", "u1") is not None
+    upgrade(db)
+
+
+def test_the_tables_match_the_migrations(db: SAEngine) -> None:
+    with db.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    assert diff == []
+
+
+def test_due_check_ins_are_listed_longest_waiting_first(db: SAEngine) -> None:
+    store = ConversationStore(db)
+    later = datetime(2026, 7, 1, tzinfo=UTC)
+    store.save("telegram", "late", "{}", version=None, at=AT, check_in_at=later)
+    store.save("telegram", "early", "{}", version=None, at=AT, check_in_at=AT)
+    store.save("telegram", "never", "{}", version=None, at=AT)
+    store.save("terminal", "other", "{}", version=None, at=AT, check_in_at=AT)
+    assert store.due("telegram", AT) == ["early"]
+    assert store.due("telegram", later) == ["early", "late"]
+    assert store.due("telegram", later, limit=1) == ["early"]
+    store.save("telegram", "early", "{}", version=1, at=later, check_in_at=None)
+    assert store.due("telegram", later) == ["late"]
 
 
 def test_sqlite_runs_in_wal_mode(tmp_path) -> None:

@@ -18,6 +18,8 @@ from bot.adapters.telegram.handlers import COMMANDS, Clock, Handlers, utc_now
 from bot.storage import Conversations
 
 ALLOWED_UPDATES = ["message", "callback_query"]
+CHECK_IN_EVERY = 900.0
+"""Seconds between looks for check-ins that have fallen due."""
 
 
 def build_application(
@@ -25,6 +27,7 @@ def build_application(
     base_url: str | None,
     conversations: Conversations,
     clock: Clock = utc_now,
+    check_in_every: float = CHECK_IN_EVERY,
 ) -> Application:  # type: ignore[type-arg]
     """A PTB Application that runs the screening in private chats.
 
@@ -33,6 +36,8 @@ def build_application(
         base_url: The Bot API base URL (e.g. a local Bot API server); None for Telegram's.
         conversations: The conversations of the "telegram" channel.
         clock: Gives the time of each input.
+        check_in_every: Seconds between looks for check-ins that have fallen due, and for
+            conversations kept longer than people are told (they are deleted).
 
     Returns:
         The application with its handlers registered; start it with ``run_polling``.
@@ -55,4 +60,8 @@ def build_application(
             MessageHandler(private & ~filters.TEXT & ~filters.StatusUpdate.ALL, h.on_other),
         ]
     )
+    if application.job_queue is not None:  # runs once the application is started
+        jobs = application.job_queue
+        jobs.run_repeating(h.send_check_ins, check_in_every, first=check_in_every, name="check-ins")
+        jobs.run_repeating(h.purge, check_in_every, first=check_in_every, name="purge")
     return application

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from telegram import Message, Update
-from telegram.error import BadRequest
+from telegram.error import BadRequest, Forbidden
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from bot.adapters.telegram.render import outgoing, parse_callback, tapped_label
@@ -29,7 +29,7 @@ Context = ContextTypes.DEFAULT_TYPE
 CHANNEL = "telegram"
 SEEN_UPDATES = 10_000
 """Update ids remembered to drop duplicates (Telegram retries a delivery it thinks failed)."""
-COMMANDS = ("help", "back", "restart", "language", "stop", "urgent")
+COMMANDS = ("help", "back", "restart", "language", "stop", "urgent", "forget", "privacy")
 NOT_TEXT = N_(
     "telegram", "I can only read typed words and buttons. Here is the question we are on."
 )
@@ -99,6 +99,10 @@ class Handlers:
         if query is None:
             return
         await query.answer()
+        chat = update.effective_chat
+        if chat is not None and chat.type != chat.PRIVATE:  # a button in a group: never there
+            await self.on_group(update, context)
+            return
         parsed = parse_callback(query.data)
         if parsed is None:
             log.info("callback data not ours, showing the current question")
@@ -124,6 +128,29 @@ class Handlers:
         self._told_groups.add(chat.id)
         link = f"https://t.me/{context.bot.username}"
         await context.bot.send_message(chat.id, self._say(update, PRIVATE_ONLY, link=link))
+
+    async def send_check_ins(self, context: Context) -> None:
+        """A repeating job: send each check-in that has fallen due.
+
+        Several workers may run it at once; storage lets exactly one of them start each
+        check-in, and only that one sends it.
+        """
+        now = self.clock()
+        for user_id in await asyncio.to_thread(self.conversations.due_check_ins, now):
+            async with self._lock(user_id):
+                turn = await asyncio.to_thread(self.conversations.check_in, user_id, now)
+                if turn is None:
+                    continue
+                try:  # in a private chat the chat id is the user id
+                    await _send(context, int(user_id), turn)
+                except Forbidden:
+                    log.info("check-in not delivered: the person has blocked the bot")
+
+    async def purge(self, context: Context) -> None:
+        """A repeating job: delete conversations left longer than people are told we keep them."""
+        deleted = await asyncio.to_thread(self.conversations.purge, self.clock())
+        if deleted:
+            log.info("deleted %d conversations left for too long", deleted)
 
     def _language(self, update: Update) -> str | None:
         """The language Telegram reports for the sender, when we have a catalog for it."""
