@@ -98,7 +98,9 @@ def choose(
         and (not s.roles or held & set(s.roles))
         and (not s.needs or needed is None or needed & set(s.needs))
     ]
-    ranked = sorted(fitting, key=lambda s: (not s.urgent, -reach(s, area)))  # stable otherwise
+    # Urgent help first, then the closest cover; of two that cover the place equally, the one
+    # covering fewer areas is the more local (a city's own service before the region's).
+    ranked = sorted(fitting, key=lambda s: (not s.urgent, -reach(s, area), len(s.areas)))
     firsts: dict[str, Service] = {}  # the best of each kind of help comes first
     for service in ranked:
         firsts.setdefault(service.category or service.id, service)
