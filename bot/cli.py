@@ -34,7 +34,15 @@ def _chat(args: argparse.Namespace, cfg: Config) -> int:
     conversations.purge(now())
     driver = jsonl if args.jsonl else terminal
     language = args.lang or cfg.default_language
-    driver.run(conversations, args.user, sys.stdin, sys.stdout, clock=now, language=language)
+    driver.run(
+        conversations,
+        args.user,
+        sys.stdin,
+        sys.stdout,
+        clock=now,
+        language=language,
+        source=args.source,
+    )
     return 0
 
 
@@ -109,9 +117,10 @@ def _run_webhook(application: Any, cfg: Config) -> None:
 
 def _flows_check(args: argparse.Namespace, cfg: Config) -> int:
     flows, services, problems = load_flows(cfg.flows_dir)
+    sources = 0
     if not problems:
         try:
-            build_engine(cfg.flows_dir, cfg.locales_dir)
+            sources = len(build_engine(cfg.flows_dir, cfg.locales_dir).sources)
         except FlowError as exc:
             problems = exc.problems
     for problem in problems:
@@ -120,7 +129,7 @@ def _flows_check(args: argparse.Namespace, cfg: Config) -> int:
         print(f"{len(problems)} problem(s) found", file=sys.stderr)
         return 1
     nodes = sum(len(f.nodes) for f in flows)
-    print(f"ok: {len(flows)} flow(s), {nodes} nodes, {len(services)} services")
+    print(f"ok: {len(flows)} flow(s), {nodes} nodes, {len(services)} services, {sources} sources")
     return 0
 
 
@@ -175,6 +184,9 @@ def parser() -> argparse.ArgumentParser:
     chat.add_argument("--lang", default=None, help="language code, e.g. en")
     chat.add_argument("--user", default="local", help="who is chatting (resume by reusing it)")
     chat.add_argument("--jsonl", action="store_true", help="JSON lines in and out, for programs")
+    chat.add_argument(
+        "--source", default=None, help="a referral source id, as a deep link gives (src_<id>)"
+    )
     chat.set_defaults(fn=_chat)
     telegram = sub.add_parser("telegram", help="run the Telegram bot (long polling)")
     telegram.add_argument(

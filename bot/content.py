@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.engine import Engine, Flow, FlowError, Problem, Service, parse_flow, parse_services
+from bot.engine.sources import Source, parse_sources
 from bot.i18n import Catalogs
 
 DEFAULT_FLOW = "screening"
@@ -30,14 +31,27 @@ def load_flows(flows_dir: Path) -> tuple[list[Flow], list[Service], list[Problem
     return flows, services, problems
 
 
+def load_sources(flows_dir: Path) -> tuple[list[Source], list[Problem]]:
+    """Every referral source in ``flows_dir/sources/*.yaml`` (none is fine)."""
+    sources: list[Source] = []
+    problems: list[Problem] = []
+    for path in sorted((flows_dir / "sources").glob("*.yaml")):
+        try:
+            sources += parse_sources(path.read_text(encoding="utf-8"), _name(path))
+        except FlowError as exc:
+            problems += exc.problems
+    return sources, problems
+
+
 def build_engine(flows_dir: Path, locales_dir: Path | None = None) -> Engine:
     """The engine for these flows; raise FlowError listing every problem."""
     flows, services, problems = load_flows(flows_dir)
-    if problems:
-        raise FlowError(problems)
+    sources, more = load_sources(flows_dir)
+    if problems or more:
+        raise FlowError(problems + more)
     ids = {f.id for f in flows}
     default = DEFAULT_FLOW if DEFAULT_FLOW in ids else flows[0].id
-    return Engine(flows, services, Catalogs(locales_dir), default_flow=default)
+    return Engine(flows, services, Catalogs(locales_dir), default_flow=default, sources=sources)
 
 
 def _name(path: Path) -> str:

@@ -83,9 +83,10 @@ def run(
     *,
     clock: Clock,
     language: str | None = None,
+    source: str | None = None,
 ) -> None:
     """Drive one conversation from ``stdin`` until it ends (EOF)."""
-    opened = conversations.open(user_id, at=clock(), language=language)
+    opened = conversations.open(user_id, at=clock(), language=language, source=source)
     session = opened.session
     _write(stdout, line(opened.events, session))
     for raw in stdin:

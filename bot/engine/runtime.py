@@ -7,11 +7,12 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from bot.engine.definition import Flow
-from bot.engine.errors import FlowError
+from bot.engine.errors import FlowError, Problem
 from bot.engine.machine import FlowMachine
 from bot.engine.progress import remaining_questions
 from bot.engine.services import NATIONAL, OUTWARD, Service
 from bot.engine.session import Session
+from bot.engine.sources import Source
 from bot.engine.state import CorruptSession, RunState
 from bot.engine.validate import check_services
 from bot.i18n import Catalogs, Translator
@@ -26,6 +27,7 @@ class Engine:
         services: Iterable[Service] = (),
         catalogs: Catalogs | None = None,
         default_flow: str | None = None,
+        sources: Iterable[Source] = (),
     ) -> None:
         flow_list, service_list = list(flows), list(services)
         problems = check_services(flow_list, service_list)
@@ -38,6 +40,8 @@ class Engine:
         )
         if not self.flows:
             raise ValueError("no flows to run")
+        self.sources = {s.id: s for s in sources}
+        self._check_sources()
         self.machines = {fid: FlowMachine(f) for fid, f in self.flows.items()}
         self.remaining = {fid: remaining_questions(f) for fid, f in self.flows.items()}
         self.catalogs = catalogs or Catalogs()
@@ -50,13 +54,37 @@ class Engine:
         return self.catalogs.get(language)
 
     def new_session(
-        self, *, at: datetime, language: str = "en", flow: str | None = None
+        self,
+        *,
+        at: datetime,
+        language: str = "en",
+        flow: str | None = None,
+        source: str | None = None,
     ) -> Session:
-        """A fresh conversation; call ``start()`` on it for the first messages."""
+        """A fresh conversation; call ``start()`` on it for the first messages.
+
+        ``source`` is a referral source id (from a deep link); an unknown one is ignored.
+        """
         flow_id = flow or self.default_flow
         lang = language if self.catalogs.supports(language) else "en"
         state = RunState(flow_id, lang, self.flows[flow_id].start, at, at)
+        known = self.sources.get(source) if source else None
+        if known is not None:
+            state.source = known.id
+            area_result = self.flows[flow_id].area_result
+            if known.area and area_result:
+                state.preset[area_result] = known.area
         return Session(self, state)
+
+    def _check_sources(self) -> None:
+        """Every source's area is one the services know: a postcode district or a place."""
+        problems = [
+            Problem("sources", None, s.id, f"area {s.area!r} is no postcode district or place")
+            for s in self.sources.values()
+            if s.area and not OUTWARD.fullmatch(s.area) and s.area not in self.places
+        ]
+        if problems:
+            raise FlowError(problems)
 
     def load_session(self, data: str) -> Session:
         """A session from its JSON; raise CorruptSession if it cannot be continued."""

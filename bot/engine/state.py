@@ -49,6 +49,10 @@ class RunState:
     """Days until a check-in, when the outcome offers one (asked after the outcome)."""
     check_in_due: datetime | None = None
     """When the person asked to be messaged again; kept across restarts until it is used."""
+    source: str | None = None
+    """Where the person came from (a deep link's source id), for anonymous statistics."""
+    preset: dict[str, Value] = field(default_factory=dict)
+    """Results known before they are asked (the area of a deep link's source): not asked."""
     outcome: str | None = None
     asked: int = 0
     turns: int = 0
@@ -74,6 +78,8 @@ class RunState:
             "referral_offered": self.referral_offered,
             "check_in_offer": self.check_in_offer,
             "check_in_due": None if self.check_in_due is None else self.check_in_due.isoformat(),
+            "source": self.source,
+            "preset": {k: _json(v) for k, v in self.preset.items()},
             "outcome": self.outcome,
             "asked": self.asked,
             "turns": self.turns,
@@ -103,6 +109,8 @@ class RunState:
                 referral_offered=_bool(data["referral_offered"]),
                 check_in_offer=_maybe(_int, data.get("check_in_offer")),
                 check_in_due=_maybe(_time, data.get("check_in_due")),
+                source=_maybe(_str, data.get("source")),
+                preset={_str(k): _value(v) for k, v in data.get("preset", {}).items()},
                 outcome=None if data["outcome"] is None else _str(data["outcome"]),
                 asked=_int(data["asked"]),
                 turns=_int(data["turns"]),

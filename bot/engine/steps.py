@@ -102,11 +102,17 @@ class Steps:
 
     # -- moving on ---------------------------------------------------------------------------
 
-    def _answer(self, value: Value) -> list[Event]:
+    def _answer(self, value: Value, *, record: bool = True) -> list[Event]:
+        """Save ``value`` as the current node's answer and move on to the next question.
+
+        ``record`` is False for a preset answer: it is not in ``answers``, so replaying the
+        answers (for back) presets it again rather than replaying it.
+        """
         node = self.node
         if len(self.state.answers) >= MAX_ANSWERS:
             raise RuntimeError("session has too many answers")
-        self.state.answers.append((node.id, value))
+        if record:
+            self.state.answers.append((node.id, value))
         self.state.results[node.result_name] = value
         ctx = Context(self.state, value)
         events: list[Event] = [ResultChanged(node.result_name, value)]
@@ -121,6 +127,9 @@ class Steps:
             self.state.node = node_id
             node = self.flow.node(node_id)
             if node.waits:
+                preset = self._preset(node)
+                if preset is not None:  # known already (from a deep link): not asked
+                    return [*events, *r.says(node), *self._answer(preset, record=False)]
                 self.state.asked += 1
                 return [*events, *r.says(node), r.question(node)]
             ctx = Context(self.state)
@@ -134,6 +143,17 @@ class Steps:
         raise RuntimeError(
             f"{self.flow.id}: more than {MAX_PASSING_NODES} nodes without a question"
         )
+
+    def _preset(self, node: Node) -> Value | None:
+        """A preset answer for ``node``, if there is one it can take."""
+        value = self.state.preset.get(node.result_name)
+        if value is None or node.multiple:
+            return None
+        if isinstance(value, str) and node.option(value) is not None:
+            return value
+        if any(m.type == "area" for m in node.match):
+            return value
+        return None
 
     def _ending(self, r: Renderer) -> list[Event]:
         events: list[Event] = []
@@ -202,7 +222,7 @@ class Steps:
         s = self.state
         fresh = RunState(s.flow, s.language, self.flow.start, s.started_at, s.updated_at)
         fresh.asked, fresh.turns, fresh.alarms = s.asked, s.turns, list(s.alarms)
-        fresh.check_in_due = s.check_in_due
+        fresh.check_in_due, fresh.source, fresh.preset = s.check_in_due, s.source, dict(s.preset)
         return fresh
 
     def _reset(self) -> None:

@@ -47,12 +47,22 @@ class Conversations:
         self.store = store
         self.channel = channel
 
-    def open(self, user_id: str, *, at: datetime, language: str | None = None) -> Turn:
-        """Where this person's conversation stands: a saved one shown again, or a new one."""
+    def open(
+        self,
+        user_id: str,
+        *,
+        at: datetime,
+        language: str | None = None,
+        source: str | None = None,
+    ) -> Turn:
+        """Where this person's conversation stands: a saved one shown again, or a new one.
+
+        ``source`` (a referral source id from a deep link) is used for a new one only.
+        """
 
         def step(stored: Stored | None, session: Session | None) -> Decision:
             if session is None or stored is None:
-                return self._new(stored, at, language)
+                return self._new(stored, at, language, source)
             if session.check_in_falls_due(at):  # they came back before we messaged them
                 return session, session.check_in(at)
             return Turn(session.reopen(), session, stored.version)  # nothing to write
@@ -112,10 +122,10 @@ class Conversations:
         raise ConcurrentUpdate(self.channel)
 
     def _new(
-        self, stored: Stored | None, at: datetime, language: str | None
+        self, stored: Stored | None, at: datetime, language: str | None, source: str | None = None
     ) -> tuple[Session, list[Event]]:
         """A new conversation, saying so if it replaces one that could not be read."""
-        session = self.engine.new_session(at=at, language=language or "en")
+        session = self.engine.new_session(at=at, language=language or "en", source=source)
         return session, (session.damaged() if stored else []) + session.start()
 
     def purge(self, at: datetime) -> int:

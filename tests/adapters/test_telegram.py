@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from bot.adapters.telegram import build_application
+from bot.adapters.telegram.commands import register_commands
 from bot.adapters.telegram.render import callback_data, parse_callback
 from bot.content import build_engine
 from bot.engine import Engine
@@ -253,3 +254,42 @@ async def test_a_tap_in_a_group_gets_the_private_chat_link_not_the_screening(
     [sent] = api.sent(-USER)
     assert f"https://t.me/{BOT_USERNAME}" in sent["text"]
     assert api.sent(USER) == []
+
+
+async def test_a_deep_link_records_the_source_and_skips_the_area_question(
+    api: FakeBotApi, app: Any
+) -> None:
+    api.send_text(USER, "/start src_leicester_gp")
+    await pump(app)
+    await tap(api, app, "start")
+    await tap(api, app, "for_myself")
+    api.send_text(USER, "40")
+    await pump(app)
+    assert api.sent(USER)[-1]["text"].startswith("Question 3 of 12\nDoes someone")
+    convs = app.bot_data["conversations"]
+    session = convs.engine.load_session(convs.store.load("telegram", str(USER)).state)
+    assert session.state.source == "leicester_gp"
+    assert session.state.results["area"] == "leicester"
+
+
+async def test_a_deep_link_for_someone_known_changes_nothing(api: FakeBotApi, app: Any) -> None:
+    await start(api, app)
+    api.send_text(USER, "/start src_rutland_library")
+    await pump(app)
+    assert api.sent(USER)[-1]["text"] == "Shall we start?"
+    convs = app.bot_data["conversations"]
+    session = convs.engine.load_session(convs.store.load("telegram", str(USER)).state)
+    assert session.state.source is None
+
+
+async def test_the_command_menu_is_registered_per_language(api: FakeBotApi, app: Any) -> None:
+    await register_commands(app)
+    [(scope, language)] = api.commands
+    menu = api.commands[(scope, language)]
+    names = [c["command"] for c in menu]
+    assert names == list(dict.fromkeys(names))  # each once
+    assert {"start", "help", "back", "restart", "language", "privacy", "stop", "forget"} <= set(
+        names
+    )
+    assert all(1 <= len(c["description"]) <= 256 for c in menu)
+    assert language == ""  # English is the default menu; other languages get their own

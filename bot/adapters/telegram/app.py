@@ -14,6 +14,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot.adapters.telegram.commands import register_commands
 from bot.adapters.telegram.handlers import COMMANDS, Clock, Handlers, utc_now
 from bot.storage import Conversations
 
@@ -42,11 +43,17 @@ def build_application(
     Returns:
         The application with its handlers registered; start it with ``run_polling``.
     """
-    builder = ApplicationBuilder().token(token).rate_limiter(AIORateLimiter())
+    builder = (
+        ApplicationBuilder()
+        .token(token)
+        .rate_limiter(AIORateLimiter())
+        .post_init(register_commands)  # the command menu, when run_polling/run_webhook start
+    )
     if base_url:
         builder = builder.base_url(base_url)
     application = builder.build()
     h = Handlers(conversations, clock)
+    application.bot_data["conversations"] = conversations
     application.add_handler(TypeHandler(Update, h.drop_duplicates), group=-1)
     private = filters.ChatType.PRIVATE
     application.add_handlers(

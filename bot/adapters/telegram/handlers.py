@@ -7,7 +7,9 @@ a time (an ``asyncio.Lock`` per user id) so their messages keep their order.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
+import re
 from collections import OrderedDict
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -25,6 +27,7 @@ from bot.storage import Conversations, Turn
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
+SOURCE_PAYLOAD = re.compile(r"src_([a-z0-9_]{1,40})")
 Context = ContextTypes.DEFAULT_TYPE
 CHANNEL = "telegram"
 SEEN_UPDATES = 10_000
@@ -70,16 +73,24 @@ class Handlers:
         await self._run(update, context, Text(self.clock(), update.message.text))
 
     async def on_start(self, update: Update, context: Context) -> None:
-        """/start: a new person gets the welcome; someone known gets their current question."""
+        """/start: a new person gets the welcome; someone known gets their current question.
+
+        A deep link's payload (``/start src_<id>``) records where a new person came from.
+        """
         user_id = _user_id(update)
         if user_id is None or update.effective_chat is None:
             return
         async with self._lock(user_id):
             known = await asyncio.to_thread(self.conversations.store.load, CHANNEL, user_id)
             if known is None:  # suggest the language Telegram reports; /language changes it
-                opened = self.conversations.open
-                lang = self._language(update)
-                turn = await asyncio.to_thread(opened, user_id, at=self.clock(), language=lang)
+                opened = functools.partial(
+                    self.conversations.open,
+                    user_id,
+                    at=self.clock(),
+                    language=self._language(update),
+                    source=_source(context.args),
+                )
+                turn = await asyncio.to_thread(opened)
             else:
                 turn = await self._turn(user_id, Command(self.clock(), "start"))
             await _send(context, update.effective_chat.id, turn)
@@ -177,6 +188,13 @@ class Handlers:
 
     def _lock(self, user_id: str) -> asyncio.Lock:
         return self._locks.setdefault(user_id, asyncio.Lock())
+
+
+def _source(args: list[str] | None) -> str | None:
+    """The referral source id of a deep link's ``src_<id>`` payload, if there is one."""
+    payload = args[0] if args else ""
+    found = SOURCE_PAYLOAD.fullmatch(payload)
+    return found.group(1) if found else None
 
 
 def _user_id(update: Update) -> str | None:
