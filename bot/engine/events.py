@@ -91,6 +91,11 @@ class CheckInCancelled(Event):
 
 
 @dataclass(frozen=True)
+class InputRepeated(Event):
+    """The input's key was seen before (a delivery retried): nothing changed, nothing to say."""
+
+
+@dataclass(frozen=True)
 class ForgetRequested(Event):
     """The person asked for their data to be erased; the host deletes it instead of saving."""
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 COMMANDS = ("back", "restart", "help", "stop", "language", "urgent", "forget", "privacy")
@@ -10,9 +10,14 @@ COMMANDS = ("back", "restart", "help", "stop", "language", "urgent", "forget", "
 
 @dataclass(frozen=True)
 class Input:
-    """Base class of inputs; ``at`` is when it was sent (the engine reads no clock)."""
+    """Base class of inputs; ``at`` is when it was sent (the engine reads no clock).
+
+    ``key`` identifies a delivery (a Telegram update id, say): an input whose key the
+    conversation has seen recently is a repeat and changes nothing.
+    """
 
     at: datetime
+    key: str | None = field(default=None, kw_only=True)
 
 
 @dataclass(frozen=True)

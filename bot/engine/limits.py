@@ -22,3 +22,5 @@ MAX_SIGNPOSTS: Final = 5
 
 MAX_ANSWERS: Final = 500
 """Answers kept in one session; a longer session is a runaway and is refused."""
+RECENT_KEYS = 32
+"""Input keys remembered per conversation, to ignore a retried delivery."""

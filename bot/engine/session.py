@@ -14,13 +14,14 @@ from bot.engine.events import (
     URGENT,
     Event,
     FlagRaised,
+    InputRepeated,
     LanguageChanged,
     MessageCreated,
     SessionRestarted,
     SessionStopped,
 )
 from bot.engine.inputs import Choose, ChooseMany, Command, Input, Text
-from bot.engine.limits import MAX_INPUT_CHARS
+from bot.engine.limits import MAX_INPUT_CHARS, RECENT_KEYS
 from bot.engine.matchers import CRISIS_WORDS, DANGER_WORDS, FREE
 from bot.engine.render import DONE as DONE_OPTION
 from bot.engine.render import EXPLAIN, Renderer
@@ -56,6 +57,10 @@ class Session(CheckIns):
 
     def resume(self, inp: Input) -> list[Event]:
         """Take one input and return what happened, as events."""
+        if inp.key is not None:
+            if inp.key in self.state.recent_keys:
+                return [InputRepeated()]
+            self.state.recent_keys = [*self.state.recent_keys, inp.key][-RECENT_KEYS:]
         if self._asks_to_forget(inp):  # before anything else: nothing is kept, nothing is asked
             return self.forget()
         if self.check_in_falls_due(inp.at):

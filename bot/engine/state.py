@@ -53,6 +53,8 @@ class RunState:
     """Where the person came from (a deep link's source id), for anonymous statistics."""
     preset: dict[str, Value] = field(default_factory=dict)
     """Results known before they are asked (the area of a deep link's source): not asked."""
+    recent_keys: list[str] = field(default_factory=list)
+    """Keys of the last inputs (see ``Input.key``), newest last."""
     outcome: str | None = None
     asked: int = 0
     turns: int = 0
@@ -80,6 +82,7 @@ class RunState:
             "check_in_due": None if self.check_in_due is None else self.check_in_due.isoformat(),
             "source": self.source,
             "preset": {k: _json(v) for k, v in self.preset.items()},
+            "recent_keys": list(self.recent_keys),
             "outcome": self.outcome,
             "asked": self.asked,
             "turns": self.turns,
@@ -111,6 +114,7 @@ class RunState:
                 check_in_due=_maybe(_time, data.get("check_in_due")),
                 source=_maybe(_str, data.get("source")),
                 preset={_str(k): _value(v) for k, v in data.get("preset", {}).items()},
+                recent_keys=[_str(k) for k in data.get("recent_keys", [])],
                 outcome=None if data["outcome"] is None else _str(data["outcome"]),
                 asked=_int(data["asked"]),
                 turns=_int(data["turns"]),

@@ -223,6 +223,7 @@ class Steps:
         fresh = RunState(s.flow, s.language, self.flow.start, s.started_at, s.updated_at)
         fresh.asked, fresh.turns, fresh.alarms = s.asked, s.turns, list(s.alarms)
         fresh.check_in_due, fresh.source, fresh.preset = s.check_in_due, s.source, dict(s.preset)
+        fresh.recent_keys = list(s.recent_keys)
         return fresh
 
     def _reset(self) -> None:

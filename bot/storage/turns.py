@@ -16,6 +16,7 @@ from bot.engine import (
     Event,
     ForgetRequested,
     Input,
+    InputRepeated,
     Session,
 )
 from bot.storage.store import ConcurrentUpdate, ConversationStore, Stored
@@ -81,6 +82,8 @@ class Conversations:
                     events += session.resume(inp)
             else:
                 events = session.resume(inp)
+            if events == [InputRepeated()] and stored is not None:
+                return Turn(events, session, stored.version)  # a retried delivery: no write
             if any(isinstance(e, ForgetRequested) for e in events):
                 self.store.forget(self.channel, user_id)
                 return Turn(events, session, 0)

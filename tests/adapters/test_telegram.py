@@ -293,3 +293,25 @@ async def test_the_command_menu_is_registered_per_language(api: FakeBotApi, app:
     )
     assert all(1 <= len(c["description"]) <= 256 for c in menu)
     assert language == ""  # English is the default menu; other languages get their own
+
+
+async def test_two_workers_given_the_same_update_apply_it_once(
+    api: FakeBotApi, app: Any, real_engine: Engine, tmp_path: Path
+) -> None:
+    await start(api, app)
+    last = api.sent(USER)[-1]
+    api.tap(USER, last["message_id"], data_for(last, "start"))
+    [update] = await app.bot.get_updates(offset=0, timeout=0)
+    db = connect(f"sqlite:///{tmp_path / 'tg.db'}")  # the same database, another process
+    other = build_application(
+        TOKEN, api.base_url, Conversations(real_engine, ConversationStore(db), channel="telegram")
+    )
+    async with other:
+        await app.process_update(update)
+        after_first = len(api.sent(USER))
+        await other.process_update(update)  # Telegram retried it to the other worker
+    db.dispose()
+    assert len(api.sent(USER)) == after_first
+    convs = app.bot_data["conversations"]
+    session = convs.engine.load_session(convs.store.load("telegram", str(USER)).state)
+    assert session.state.answers == [("welcome", "start")]

@@ -20,6 +20,7 @@ from bot.engine import (
     Command,
     Engine,
     Input,
+    InputRepeated,
     MessageCreated,
     OptionView,
     OutcomeReached,
@@ -256,3 +257,16 @@ def test_language_picker_does_no_io_in_a_fresh_process() -> None:
     if "I/O attempted" in done.stderr:
         raise DidIO(done.stderr[-300:])
     assert done.returncode == 0, done.stderr[-500:]
+
+
+def test_an_input_whose_key_was_seen_changes_nothing(tiny_engine) -> None:
+    session = tiny_engine.new_session(at=AT)
+    session.start()
+    first = session.resume(Text(AT, "yes", key="update-7"))
+    assert any(isinstance(e, MessageCreated) for e in first)
+    before = session.to_json()
+    assert session.resume(Text(AT, "no", key="update-7")) == [InputRepeated()]
+    assert session.to_json() == before
+    reloaded = tiny_engine.load_session(before)
+    assert reloaded.resume(Choose(AT, "no", key="update-7")) == [InputRepeated()]
+    assert reloaded.resume(Text(AT, "15", key="update-8")) != [InputRepeated()]

@@ -7,7 +7,15 @@ import pytest
 from sqlalchemy import Engine as SAEngine
 from sqlalchemy import update
 
-from bot.engine import Choose, Command, Engine, MessageCreated, SessionRestarted, Text
+from bot.engine import (
+    Choose,
+    Command,
+    Engine,
+    InputRepeated,
+    MessageCreated,
+    SessionRestarted,
+    Text,
+)
 from bot.storage import ConcurrentUpdate, Conversations, ConversationStore
 from bot.storage.models import Conversation
 
@@ -142,3 +150,12 @@ def test_forget(convs: Conversations) -> None:
     convs.open("u1", at=AT)
     assert convs.forget("u1") is True
     assert convs.store.load("terminal", "u1") is None
+
+
+def test_a_repeated_delivery_is_not_applied_or_written(convs: Conversations) -> None:
+    convs.open("u1", at=AT)
+    first = convs.turn("u1", Text(AT, "yes", key="41"))
+    again = convs.turn("u1", Text(AT, "no", key="41"))
+    assert again.events == [InputRepeated()]
+    assert again.version == first.version
+    assert again.session.state.answers == [("hello", "yes")]

@@ -7,9 +7,11 @@ a time (an ``asyncio.Lock`` per user id) so their messages keep their order.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import functools
 import logging
 import re
+import weakref
 from collections import OrderedDict
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -31,7 +33,8 @@ SOURCE_PAYLOAD = re.compile(r"src_([a-z0-9_]{1,40})")
 Context = ContextTypes.DEFAULT_TYPE
 CHANNEL = "telegram"
 SEEN_UPDATES = 10_000
-"""Update ids remembered to drop duplicates (Telegram retries a delivery it thinks failed)."""
+"""Update ids (and groups told to go private) remembered in memory. Storage also refuses a
+repeated update, across restarts and workers (``Input.key``); this only saves it the work."""
 COMMANDS = ("help", "back", "restart", "language", "stop", "urgent", "forget", "privacy")
 NOT_TEXT = N_(
     "telegram", "I can only read typed words and buttons. Here is the question we are on."
@@ -53,8 +56,9 @@ class Handlers:
     def __init__(self, conversations: Conversations, clock: Clock = utc_now) -> None:
         self.conversations = conversations
         self.clock = clock
-        self._locks: dict[str, asyncio.Lock] = {}
-        self._told_groups: set[int] = set()
+        # A lock lives while a turn holds or waits for it, then goes: memory stays flat.
+        self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
+        self._told_groups: OrderedDict[int, None] = OrderedDict()
         self._seen: OrderedDict[int, None] = OrderedDict()
 
     async def drop_duplicates(self, update: Update, context: Context) -> None:
@@ -136,7 +140,9 @@ class Handlers:
         chat = update.effective_chat
         if chat is None or chat.id in self._told_groups:
             return
-        self._told_groups.add(chat.id)
+        self._told_groups[chat.id] = None
+        if len(self._told_groups) > SEEN_UPDATES:
+            self._told_groups.popitem(last=False)
         link = f"https://t.me/{context.bot.username}"
         await context.bot.send_message(chat.id, self._say(update, PRIVATE_ONLY, link=link))
 
@@ -179,15 +185,19 @@ class Handlers:
         user_id = _user_id(update)
         if user_id is None or update.effective_chat is None:
             return
+        keyed = dataclasses.replace(inp, key=str(update.update_id))  # a retry changes nothing
         async with self._lock(user_id):
-            turn = await self._turn(user_id, inp)
+            turn = await self._turn(user_id, keyed)
             await _send(context, update.effective_chat.id, turn)
 
     async def _turn(self, user_id: str, inp: Input) -> Turn:
         return await asyncio.to_thread(self.conversations.turn, user_id, inp)
 
     def _lock(self, user_id: str) -> asyncio.Lock:
-        return self._locks.setdefault(user_id, asyncio.Lock())
+        lock = self._locks.get(user_id)
+        if lock is None:
+            lock = self._locks[user_id] = asyncio.Lock()
+        return lock
 
 
 def _source(args: list[str] | None) -> str | None:
