@@ -167,13 +167,43 @@ def _db(args: argparse.Namespace, cfg: Config) -> int:
 
 
 def _i18n(args: argparse.Namespace, cfg: Config) -> int:
-    from bot.i18n.tools import extract  # noqa: PLC0415 - only translators' tools need it
+    from bot.i18n import tools  # noqa: PLC0415 - only translators' tools need it
+    from bot.i18n.languages import SUPPORTED  # noqa: PLC0415
 
     root = Path(__file__).resolve().parent.parent
-    pot = cfg.locales_dir / "carercheck.pot"
-    extract(root, pot)
-    print(f"wrote {pot}")
+    locales = cfg.locales_dir
+    codes = args.lang or [lang.code for lang in SUPPORTED]
+    present = [c for c in codes if tools.po_path(locales, c).exists()]
+    if args.action == "extract":
+        tools.extract(root, locales / tools.TEMPLATE)
+        print(f"wrote {locales / tools.TEMPLATE}")
+    elif args.action == "update":
+        for path in tools.update(locales, codes):
+            print(f"updated {path}")
+    elif args.action == "compile":
+        for path in tools.compile_all(locales, present):
+            print(f"wrote {path}")
+    else:
+        return _i18n_stats(locales, codes)
     return 0
+
+
+def _i18n_stats(locales: Path, codes: list[str]) -> int:
+    from bot.i18n import tools  # noqa: PLC0415
+
+    print(f"{'language':<10}{'translated':>12}{'fuzzy':>8}{'machine-drafted':>17}{'reviewed':>10}")
+    incomplete = 0
+    for code in codes:
+        if not tools.po_path(locales, code).exists():
+            print(f"{code:<10}{'no catalog':>12}")
+            incomplete += 1
+            continue
+        st = tools.stats(locales, code)
+        incomplete += st.translated < st.total
+        print(
+            f"{code:<10}{st.percent:>11.1f}%{st.fuzzy:>8}{st.machine_drafted:>17}{st.reviewed:>10}"
+        )
+    return 1 if incomplete else 0
 
 
 def parser() -> argparse.ArgumentParser:
@@ -207,8 +237,14 @@ def parser() -> argparse.ArgumentParser:
     db.add_argument("action", choices=["upgrade", "downgrade", "current", "purge"])
     db.add_argument("revision", nargs="?")
     db.set_defaults(fn=_db)
-    i18n = sub.add_parser("i18n", help="translation catalogs")
-    i18n.add_argument("action", choices=["extract"], help="extract: write locales/carercheck.pot")
+    i18n = sub.add_parser("i18n", help="translation catalogs (Babel)")
+    i18n.add_argument(
+        "action",
+        choices=["extract", "update", "compile", "stats"],
+        help="extract: write the template; update: merge it into each language's PO; "
+        "compile: write .mo files; stats: how far each language has got",
+    )
+    i18n.add_argument("--lang", nargs="*", help="language codes (default: every supported one)")
     i18n.set_defaults(fn=_i18n)
     return p
 

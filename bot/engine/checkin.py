@@ -23,7 +23,7 @@ from bot.engine.events import (
     SessionRestarted,
 )
 from bot.engine.render import Renderer
-from bot.engine.steps import Steps
+from bot.engine.understand import Understanding
 
 CHECK_IN = "check_in"
 """The ``awaiting`` value while the check-in offer is asked."""
@@ -32,7 +32,7 @@ NO = "no"
 DAYS_A_MONTH = 30.44
 
 
-class CheckIns(Steps):
+class CheckIns(Understanding):
     """The check-in offer and the check-in itself; the forget command."""
 
     def _after_outcome(self, r: Renderer) -> list[Event]:

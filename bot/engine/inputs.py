@@ -5,7 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-COMMANDS = ("back", "restart", "help", "stop", "language", "urgent", "forget", "privacy")
+COMMANDS = (
+    "back",
+    "restart",
+    "help",
+    "stop",
+    "language",
+    "urgent",
+    "forget",
+    "privacy",
+    "easyread",
+)
 
 
 @dataclass(frozen=True)

@@ -49,9 +49,9 @@ class Engine:
         if self.default_flow not in self.flows:
             raise ValueError(f"unknown default flow {self.default_flow!r}")
 
-    def translator(self, language: str) -> Translator:
-        """The translator for ``language`` (English when there is no catalog)."""
-        return self.catalogs.get(language)
+    def translator(self, language: str, easy_read: bool = False) -> Translator:
+        """The translator for ``language`` (English when there is no catalog), maybe Easy Read."""
+        return self.catalogs.get(language, easy_read)
 
     def new_session(
         self,

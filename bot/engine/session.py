@@ -26,8 +26,8 @@ from bot.engine.matchers import CRISIS_WORDS, DANGER_WORDS, FREE
 from bot.engine.render import DONE as DONE_OPTION
 from bot.engine.render import EXPLAIN, Renderer
 from bot.engine.state import DONE, STOPPED, WAITING
-from bot.engine.steps import COMMAND_WORDS
 from bot.engine.text import clean, contains_phrase, normalise
+from bot.engine.understand import COMMAND_WORDS
 from bot.i18n import Msg
 
 
@@ -263,6 +263,10 @@ class Session(CheckIns):
             return self.current()
         if name == "forget":
             return self.forget()
+        if name == "easyread":
+            self.state.easy_read = not self.state.easy_read
+            said = texts.EASY_READ_ON if self.state.easy_read else texts.EASY_READ_OFF
+            return [MessageCreated(self.renderer().system(said), NOTICE), *self.current()]
         if name == "privacy":
             return [MessageCreated(r.system(texts.PRIVACY), NOTICE), *self.current()]
         notice = MessageCreated(r.system(texts.UNKNOWN_COMMAND), NOTICE)

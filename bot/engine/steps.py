@@ -21,28 +21,12 @@ from bot.engine.events import (
     Signposted,
 )
 from bot.engine.limits import MAX_ANSWERS, MAX_PASSING_NODES
-from bot.engine.matchers import MATCHERS, MatchInput, word_list
-from bot.engine.render import EXPLAIN, Renderer
+from bot.engine.render import Renderer
 from bot.engine.services import Service, choose
 from bot.engine.state import DONE, WAITING, RunState, Value
-from bot.engine.text import normalise
-from bot.i18n import N_, Msg
 
 if TYPE_CHECKING:
     from bot.engine.runtime import Engine
-
-COMMAND_WORDS = {
-    "back": N_("command:back", "back|go back|undo|previous|change my answer"),
-    "restart": N_("command:restart", "restart|start again|start over|begin again"),
-    "help": N_("command:help", "help|explain|what does that mean|i don t understand"),
-    "stop": N_("command:stop", "stop|pause|quit|exit"),
-    "language": N_("command:language", "language|change language|languages"),
-    "urgent": N_("command:urgent", "urgent|emergency|danger|sos|help me now"),
-    "forget": N_("command:forget", "forget|forget me|delete my answers|delete my data|erase"),
-    "privacy": N_("command:privacy", "privacy|my data|what happens to my answers"),
-}
-
-Understood = tuple[str, Value]
 
 
 class Steps:
@@ -64,7 +48,7 @@ class Steps:
 
     def renderer(self) -> Renderer:
         """A renderer for this conversation's language and answers."""
-        tr = self.engine.translator(self.state.language)
+        tr = self.engine.translator(self.state.language, self.state.easy_read)
         return Renderer(self.flow, tr, self.state, self.engine.remaining[self.flow.id])
 
     def start(self) -> list[Event]:
@@ -223,7 +207,7 @@ class Steps:
         fresh = RunState(s.flow, s.language, self.flow.start, s.started_at, s.updated_at)
         fresh.asked, fresh.turns, fresh.alarms = s.asked, s.turns, list(s.alarms)
         fresh.check_in_due, fresh.source, fresh.preset = s.check_in_due, s.source, dict(s.preset)
-        fresh.recent_keys = list(s.recent_keys)
+        fresh.recent_keys, fresh.easy_read = list(s.recent_keys), s.easy_read
         return fresh
 
     def _reset(self) -> None:
@@ -239,91 +223,6 @@ class Steps:
                 break
             self._answer(value)
         self.state.asked = max(asked, self.state.asked) + 1  # old buttons must go stale
-
-    # -- reading free text --------------------------------------------------------------------
-
-    def _words(self, msg: Msg) -> tuple[str, ...]:
-        tr = self.engine.translator(self.state.language)
-        return word_list(tr.pgettext(msg.context, msg.text))
-
-    def _understand(self, text: str) -> Understood | None:
-        norm = normalise(text)
-        if not norm:
-            return None
-        if self.state.awaiting == "language":
-            code = self._match_language(norm)
-            return ("language", code) if code else None
-        if self.state.awaiting == "check_in":
-            return self._understand_check_in(norm)
-        if self.state.status == DONE:
-            if norm == normalise(self.renderer().system(texts.START_AGAIN)):
-                return ("command", "restart")
-            return self._command_words(norm)
-        several = self._match_several(norm)
-        if several is not None:
-            return ("pick_many", several)
-        option = self._match_option(norm)
-        if option == EXPLAIN:
-            return ("command", "help")
-        if option is not None:
-            return ("answer", option)
-        command = self._command_words(norm)
-        if command is not None:
-            return command
-        m = MatchInput(norm, self._words, self.engine.places, text.strip())
-        for call in self.node.match:
-            value = MATCHERS[call.type].fn(call.params, m)
-            if value is not None:
-                return ("answer", value)
-        return None
-
-    def _understand_check_in(self, norm: str) -> Understood | None:
-        """The answer to the check-in offer: its number, its label, yes or no; or a command."""
-        options = self._check_in_question(self.renderer()).options
-        for i, opt in enumerate(options, start=1):
-            if norm in (str(i), normalise(opt.label)):
-                return ("check_in", opt.id)
-        command = self._command_words(norm)
-        if command is not None:
-            return command
-        m = MatchInput(norm, self._words, self.engine.places, norm)
-        said = MATCHERS["yes_no"].fn({"yes": "yes", "no": "no"}, m)
-        return ("check_in", str(said)) if said is not None else None
-
-    def _command_words(self, norm: str) -> Understood | None:
-        for name, msg in COMMAND_WORDS.items():
-            if norm in self._words(msg):
-                return ("command", name)
-        return None
-
-    def _match_option(self, norm: str) -> str | None:
-        options = self.renderer().offered(self.node, ticks=False)
-        if norm.isdecimal() and 1 <= int(norm) <= len(options):
-            return options[int(norm) - 1].id
-        for opt in options:
-            if norm in (normalise(opt.id), normalise(opt.label)):
-                return opt.id
-        return None
-
-    def _match_several(self, norm: str) -> tuple[str, ...] | None:
-        """At a pick-all question, "1 3 5" picks those options and is done."""
-        numbers = norm.split()
-        if not self.node.multiple or len(numbers) < 2 or not all(n.isdecimal() for n in numbers):
-            return None
-        options = self.node.options
-        if not all(1 <= int(n) <= len(options) for n in numbers):
-            return None
-        return tuple(dict.fromkeys(options[int(n) - 1].id for n in numbers))
-
-    def _match_language(self, norm: str) -> str | None:
-        codes = self.engine.catalogs.languages()
-        if norm.isdecimal() and 1 <= int(norm) <= len(codes):
-            return codes[int(norm) - 1]
-        for code in codes:
-            own, english = self.engine.catalogs.names[code]
-            if norm in {normalise(code), normalise(own), normalise(english)}:
-                return code
-        return None
 
     def _language_picker(self, r: Renderer) -> MessageCreated:
         names = self.engine.catalogs.names

@@ -53,7 +53,7 @@ FINISHED = N_(
 START_AGAIN = N_("system", "Start again")
 HELP_COMMANDS = N_(
     "system",
-    "You can also type: back (change your last answer), restart, stop, language, "
+    "You can also type: back (change your last answer), restart, stop, language, easyread, "
     "privacy, forget (delete your answers), or urgent (if you or someone else is in danger).",
 )
 PICK_LANGUAGE = N_("system", "Which language would you like me to use?")
@@ -75,7 +75,7 @@ SMS = N_("system", "Text {sms}")
 UNKNOWN_COMMAND = N_(
     "system",
     "I do not know that command. You can type: back, restart, help, stop, language, "
-    "privacy, forget or urgent.",
+    "easyread, privacy, forget or urgent.",
 )
 DAMAGED = N_(
     "system",
@@ -147,3 +147,16 @@ PRIVACY = N_(
     "they are deleted. Nothing is shared with anyone unless you say yes. "
     "Type forget at any time, and I will delete your answers straight away.",
 )
+PICK_LANGUAGE_SUGGESTED = N_(
+    "system", "Which language would you like me to use? Your phone is set to this one."
+)
+EASY_READ_ASK = N_("system", "Would you like easy words and pictures?")
+EASY_READ_ASK_HELP = N_(
+    "system",
+    "Easy words means short sentences, with a picture for each question. "
+    "You can change this at any time: type easyread.",
+)
+EASY_READ_YES = N_("system", "Yes, easy words and pictures")
+EASY_READ_NO = N_("system", "No, the usual words")
+EASY_READ_ON = N_("system", "OK. I will use easy words and pictures. Type easyread to change this.")
+EASY_READ_OFF = N_("system", "OK. I will use the usual words. Type easyread to change this.")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -9,12 +10,16 @@ from typing import Protocol
 
 from babel import Locale, UnknownLocaleError
 from babel.lists import format_list
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
 from babel.support import Translations
 
 log = logging.getLogger(__name__)
 
 SOURCE_LANGUAGE = "en"
 DOMAIN = "carercheck"
+EASY_READ = "@easyread"
+"""A catalog directory ``<lang>@easyread`` holds that language's Easy Read register."""
 
 
 class Translator(Protocol):
@@ -83,11 +88,34 @@ class _Catalog:
 
 
 @dataclass
+class _Layered:
+    """Easy Read: its own catalog first, then the same language's usual words (reported)."""
+
+    language: str
+    easy: Translator
+    usual: Translator
+
+    def pgettext(self, context: str, message: str) -> str:
+        text = self.easy.pgettext(context, message)
+        return text if text is not message else self.usual.pgettext(context, message)
+
+    def npgettext(self, context: str, singular: str, plural: str, n: int) -> str:
+        text = self.easy.npgettext(context, singular, plural, n)
+        if text is singular or text is plural:
+            return self.usual.npgettext(context, singular, plural, n)
+        return text
+
+    def join(self, items: list[str]) -> str:
+        return self.usual.join(items)
+
+
+@dataclass
 class Catalogs:
     """The languages the bot can speak: English plus every compiled catalog in ``locales/``."""
 
     directory: Path | None = None
     _loaded: dict[str, Translator] = field(default_factory=dict)
+    _easy: dict[str, Translator] = field(default_factory=dict)
     missing: set[tuple[str, str]] = field(default_factory=set)
     names: dict[str, tuple[str, str]] = field(default_factory=dict)
     """Each language's own name and English name, read from CLDR once, at start-up."""
@@ -95,11 +123,11 @@ class Catalogs:
     def __post_init__(self) -> None:
         self._loaded[SOURCE_LANGUAGE] = english()
         if self.directory is not None and self.directory.is_dir():
-            for mo in sorted(self.directory.glob(f"*/LC_MESSAGES/{DOMAIN}.mo")):
-                lang = mo.parent.parent.name
-                with mo.open("rb") as fp:
-                    translations = Translations(fp, domain=DOMAIN)
-                self._loaded[lang] = _Catalog(lang, translations, self.missing)
+            for po in sorted(self.directory.glob(f"*/LC_MESSAGES/{DOMAIN}.po")):
+                name = po.parent.parent.name
+                lang = name.removesuffix(EASY_READ)
+                catalog = _Catalog(name, _translations(po, lang), self.missing)
+                (self._easy if name.endswith(EASY_READ) else self._loaded)[lang] = catalog
         self.names = {code: (native_name(code), english_name(code)) for code in self._loaded}
         for translator in self._loaded.values():  # read CLDR list patterns now, not mid-turn
             translator.join(["a", "b", "c"])
@@ -108,13 +136,40 @@ class Catalogs:
         """Language codes available, English first."""
         return (SOURCE_LANGUAGE, *sorted(k for k in self._loaded if k != SOURCE_LANGUAGE))
 
-    def get(self, language: str) -> Translator:
-        """The translator for ``language``; English if there is no catalog for it."""
-        return self._loaded.get(language) or self._loaded[SOURCE_LANGUAGE]
+    def get(self, language: str, easy_read: bool = False) -> Translator:
+        """The translator for ``language``; English if there is no catalog for it.
+
+        In Easy Read, the language's Easy Read catalog comes first and its usual words fill
+        any gap (each gap is reported as missing).
+        """
+        usual = self._loaded.get(language) or self._loaded[SOURCE_LANGUAGE]
+        easy = self._easy.get(language) if easy_read else None
+        return usual if easy is None else _Layered(usual.language, easy, usual)
+
+    def has_easy_read(self, language: str) -> bool:
+        """Whether there is an Easy Read catalog for ``language``."""
+        return language in self._easy
 
     def supports(self, language: str) -> bool:
         """Whether there is a catalog for ``language``."""
         return language in self._loaded
+
+
+def _translations(po: Path, language: str) -> Translations:
+    """A catalog's translations: from its ``.mo`` if that is newer, else compiled from the PO.
+
+    Fuzzy messages are left out, so they fall back to English and are reported.
+    """
+    mo = po.with_suffix(".mo")
+    if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
+        with mo.open("rb") as fp:
+            return Translations(fp, domain=DOMAIN)
+    with po.open("rb") as fp:
+        catalog = read_po(fp, locale=language, domain=DOMAIN)
+    compiled = io.BytesIO()
+    write_mo(compiled, catalog)
+    compiled.seek(0)
+    return Translations(compiled, domain=DOMAIN)
 
 
 def native_name(language: str) -> str:

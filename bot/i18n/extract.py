@@ -56,6 +56,26 @@ def _flow(root: yaml.MappingNode) -> Iterator[Extracted]:
             label = _get(option, "label") if isinstance(option, yaml.MappingNode) else None
             for scalar in _scalars(label):
                 yield _entry(scalar, context, f"flow {flow_id.value}, node {key.value}: option")
+        yield from _word_lists(node, context)
+
+
+def _word_lists(node: yaml.MappingNode, context: str) -> Iterator[Extracted]:
+    """A ``words`` matcher's words, as one ``a|b|c`` message: each language has its own words."""
+    matchers = _get(node, "match")
+    for call in matchers.value if isinstance(matchers, yaml.SequenceNode) else []:
+        if not isinstance(call, yaml.MappingNode):
+            continue
+        kind, option, words = _get(call, "type"), _get(call, "option"), _get(call, "words")
+        if not (isinstance(kind, yaml.ScalarNode) and kind.value == "words"):
+            continue
+        if not isinstance(words, yaml.SequenceNode) or not isinstance(option, yaml.ScalarNode):
+            continue
+        text = "|".join(str(w.value).strip() for w in _scalars(words))
+        comment = (
+            f"words that choose the option {option.value!r}, separated by |. Give the words "
+            "people write in your language; the English ones are always understood too."
+        )
+        yield (words.start_mark.line + 1, "pgettext", (f"{context}:words", text), [comment])
 
 
 def _services(root: yaml.MappingNode) -> Iterator[Extracted]:

@@ -315,3 +315,49 @@ async def test_two_workers_given_the_same_update_apply_it_once(
     convs = app.bot_data["conversations"]
     session = convs.engine.load_session(convs.store.load("telegram", str(USER)).state)
     assert session.state.answers == [("welcome", "start")]
+
+
+async def test_a_tap_telegram_will_not_let_us_answer_still_counts(
+    api: FakeBotApi, app: Any
+) -> None:
+    await start(api, app)
+    api.refuse("answerCallbackQuery", "Bad Request: query is too old and response timeout expired")
+    nxt = await tap(api, app, "start")
+    assert nxt["text"].startswith("Question 1 of 13\nWho is answering")
+
+
+async def test_a_stale_tap_takes_the_keyboard_off_without_a_tick(api: FakeBotApi, app: Any) -> None:
+    first = await start(api, app)
+    api.send_text(USER, "yes")  # answered by typing: the buttons stay on "Shall we start?"
+    await pump(app)
+    api.tap(USER, first["message_id"], data_for(first, "privacy"))
+    await pump(app)
+    old = next(m for m in api.sent(USER) if m["message_id"] == first["message_id"])
+    assert old["text"] == "Shall we start?" and "reply_markup" not in old
+    assert any(t.startswith("That question has moved on") for t in texts(api))
+
+
+async def test_i_dont_understand_is_not_ticked_as_an_answer(api: FakeBotApi, app: Any) -> None:
+    first = await start(api, app)
+    await tap(api, app, "_explain")
+    old = next(m for m in api.sent(USER) if m["message_id"] == first["message_id"])
+    assert "✓" not in old["text"] and "reply_markup" not in old
+
+
+async def test_a_sticker_redelivered_to_another_worker_is_answered_once(
+    api: FakeBotApi, app: Any, real_engine: Engine, tmp_path: Path
+) -> None:
+    await start(api, app)
+    before = len(api.sent(USER))
+    api.send_sticker(USER)
+    [update] = await app.bot.get_updates(offset=0, timeout=0)
+    db = connect(f"sqlite:///{tmp_path / 'tg.db'}")
+    other = build_application(
+        TOKEN, api.base_url, Conversations(real_engine, ConversationStore(db), channel="telegram")
+    )
+    async with other:
+        await app.process_update(update)
+        await other.process_update(update)  # the first worker's memory does not reach here
+    db.dispose()
+    new = texts(api)[before:]
+    assert len(new) == 2 and "typed words and buttons" in new[0]

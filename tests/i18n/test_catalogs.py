@@ -3,25 +3,32 @@
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 
 import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
+from babel.messages.pofile import write_po
 
 from bot.i18n import Catalogs, english, native_name
+from bot.i18n.tools import _cldr_plurals
 
 
-def compile_catalog(directory: Path, language: str, messages: dict[tuple[str, str], str]) -> None:
+def write_catalog(directory: Path, language: str, messages: dict[tuple[str, str], str]) -> Path:
+    """A PO catalog as translators leave it, with CLDR's plural forms (six for Welsh)."""
     catalog = Catalog(locale=language, domain="carercheck")
     for (context, msgid), msgstr in messages.items():
         catalog.add(msgid, msgstr, context=context)
-    forms = ("other {n}", "one {n}", "two {n}", "few {n}", "many {n}")  # Babel's cy table
+    forms = ("zero {n}", "one {n}", "two {n}", "few {n}", "many {n}", "other {n}")
     catalog.add(("{n} day", "{n} days"), forms, context="system")
+    catalog.add("Half done", "Hanner", context="flow/a", flags=["fuzzy"])
+    _cldr_plurals(catalog, language)
     out = directory / language / "LC_MESSAGES"
     out.mkdir(parents=True)
-    with (out / "carercheck.mo").open("wb") as fp:
-        write_mo(fp, catalog)
+    with (out / "carercheck.po").open("wb") as fp:
+        write_po(fp, catalog)
+    return out / "carercheck.po"
 
 
 def test_english_is_the_source() -> None:
@@ -32,7 +39,7 @@ def test_english_is_the_source() -> None:
 
 
 def test_a_compiled_catalog_translates_by_context(tmp_path: Path) -> None:
-    compile_catalog(tmp_path, "cy", {("flow/a", "Yes"): "Ydw", ("flow/b", "Yes"): "Oes"})
+    write_catalog(tmp_path, "cy", {("flow/a", "Yes"): "Ydw", ("flow/b", "Yes"): "Oes"})
     catalogs = Catalogs(tmp_path)
     assert catalogs.languages() == ("en", "cy")
     tr = catalogs.get("cy")
@@ -41,16 +48,34 @@ def test_a_compiled_catalog_translates_by_context(tmp_path: Path) -> None:
 
 
 def test_welsh_plural_forms_come_from_cldr(tmp_path: Path) -> None:
-    compile_catalog(tmp_path, "cy", {})
+    write_catalog(tmp_path, "cy", {})
     tr = Catalogs(tmp_path).get("cy")
     got = [tr.npgettext("system", "{n} day", "{n} days", n) for n in (0, 1, 2, 3, 6, 7)]
-    assert got == ["other {n}", "one {n}", "two {n}", "few {n}", "many {n}", "other {n}"]
+    assert got == ["zero {n}", "one {n}", "two {n}", "few {n}", "many {n}", "other {n}"]
+
+
+def test_a_fuzzy_message_is_not_used(tmp_path: Path) -> None:
+    write_catalog(tmp_path, "cy", {})
+    assert Catalogs(tmp_path).get("cy").pgettext("flow/a", "Half done") == "Half done"
+
+
+def test_a_newer_compiled_catalog_is_used_and_a_stale_one_is_not(tmp_path: Path) -> None:
+    po = write_catalog(tmp_path, "cy", {("flow/a", "Yes"): "Ydw"})
+    stale = Catalog(locale="cy", domain="carercheck")
+    stale.add("Yes", "Old", context="flow/a")
+    with po.with_suffix(".mo").open("wb") as fp:
+        write_mo(fp, stale)
+    newer = po.stat().st_mtime + 10
+    os.utime(po.with_suffix(".mo"), (newer, newer))
+    assert Catalogs(tmp_path).get("cy").pgettext("flow/a", "Yes") == "Old"
+    os.utime(po, (newer + 10, newer + 10))
+    assert Catalogs(tmp_path).get("cy").pgettext("flow/a", "Yes") == "Ydw"
 
 
 def test_missing_message_falls_back_to_english_and_is_reported_once(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    compile_catalog(tmp_path, "cy", {("flow/a", "Yes"): "Ydw"})
+    write_catalog(tmp_path, "cy", {("flow/a", "Yes"): "Ydw"})
     catalogs = Catalogs(tmp_path)
     tr = catalogs.get("cy")
     with caplog.at_level(logging.WARNING, logger="bot.i18n.catalogs"):
@@ -72,3 +97,16 @@ def test_unknown_language_gets_english(tmp_path: Path) -> None:
 )
 def test_languages_are_named_in_their_own_script(code: str, name: str) -> None:
     assert native_name(code) == name
+
+
+def test_easy_read_comes_first_then_the_usual_words(tmp_path: Path) -> None:
+    write_catalog(tmp_path, "cy", {("flow/a", "Yes"): "Ydw", ("flow/a", "Later"): "Wedyn"})
+    write_catalog(tmp_path, "cy@easyread", {("flow/a", "Yes"): "Ie"})
+    catalogs = Catalogs(tmp_path)
+    assert catalogs.languages() == ("en", "cy")  # Easy Read is a register, not a language
+    assert catalogs.has_easy_read("cy") and not catalogs.has_easy_read("en")
+    easy = catalogs.get("cy", easy_read=True)
+    assert easy.pgettext("flow/a", "Yes") == "Ie"
+    assert easy.pgettext("flow/a", "Later") == "Wedyn"
+    assert catalogs.get("cy").pgettext("flow/a", "Yes") == "Ydw"
+    assert catalogs.get("en", easy_read=True).pgettext("flow/a", "Yes") == "Yes"

@@ -15,6 +15,7 @@ MENU: tuple[tuple[str, Msg], ...] = (
     ("back", N_("telegram:command", "Change your last answer")),
     ("restart", N_("telegram:command", "Start the questions again")),
     ("language", N_("telegram:command", "Choose your language")),
+    ("easyread", N_("telegram:command", "Easy words and pictures, on or off")),
     ("privacy", N_("telegram:command", "What happens to your answers")),
     ("stop", N_("telegram:command", "Stop for now and carry on later")),
     ("forget", N_("telegram:command", "Delete your answers")),

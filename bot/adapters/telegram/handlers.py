@@ -21,7 +21,8 @@ from telegram.error import BadRequest, Forbidden
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from bot.adapters.telegram.render import outgoing, parse_callback, tapped_label
-from bot.engine import Choose, Command, Input, Text
+from bot.engine import Choose, Command, Input, InputRepeated, Text
+from bot.engine.events import ResultChanged
 from bot.engine.text import fill
 from bot.i18n import N_, Msg
 from bot.storage import Conversations, Turn
@@ -35,7 +36,17 @@ CHANNEL = "telegram"
 SEEN_UPDATES = 10_000
 """Update ids (and groups told to go private) remembered in memory. Storage also refuses a
 repeated update, across restarts and workers (``Input.key``); this only saves it the work."""
-COMMANDS = ("help", "back", "restart", "language", "stop", "urgent", "forget", "privacy")
+COMMANDS = (
+    "help",
+    "back",
+    "restart",
+    "language",
+    "stop",
+    "urgent",
+    "forget",
+    "privacy",
+    "easyread",
+)
 NOT_TEXT = N_(
     "telegram", "I can only read typed words and buttons. Here is the question we are on."
 )
@@ -86,17 +97,18 @@ class Handlers:
             return
         async with self._lock(user_id):
             known = await asyncio.to_thread(self.conversations.store.load, CHANNEL, user_id)
-            if known is None:  # suggest the language Telegram reports; /language changes it
-                opened = functools.partial(
-                    self.conversations.open,
-                    user_id,
-                    at=self.clock(),
-                    language=self._language(update),
-                    source=_source(context.args),
-                )
-                turn = await asyncio.to_thread(opened)
-            else:
-                turn = await self._turn(user_id, Command(self.clock(), "start"))
+        if known is not None:
+            await self._run(update, context, Command(self.clock(), "start"))
+            return
+        opened = functools.partial(  # suggest the language Telegram reports; /language changes it
+            self.conversations.open,
+            user_id,
+            at=self.clock(),
+            language=self._language(update),
+            source=_source(context.args),
+        )
+        async with self._lock(user_id):
+            turn = await asyncio.to_thread(opened)
             await _send(context, update.effective_chat.id, turn)
 
     async def on_command(self, update: Update, context: Context) -> None:
@@ -113,7 +125,10 @@ class Handlers:
         query = update.callback_query
         if query is None:
             return
-        await query.answer()
+        try:
+            await query.answer()
+        except BadRequest as exc:  # e.g. a tap made while the bot was down: still apply it
+            log.info("could not answer the tap: %s", exc)
         chat = update.effective_chat
         if chat is not None and chat.type != chat.PRIVATE:  # a button in a group: never there
             await self.on_group(update, context)
@@ -123,17 +138,15 @@ class Handlers:
             log.info("callback data not ours, showing the current question")
             await self._run(update, context, Command(self.clock(), "start"))
             return
-        if isinstance(query.message, Message):
-            await _mark_answered(query.message, query.data or "")
         prompt, option = parsed
-        await self._run(update, context, Choose(self.clock(), option, prompt))
+        turn = await self._run(update, context, Choose(self.clock(), option, prompt))
+        if turn is not None and isinstance(query.message, Message):
+            answered = any(isinstance(e, ResultChanged) for e in turn.events)
+            await _mark_answered(query.message, query.data or "", answered)
 
     async def on_other(self, update: Update, context: Context) -> None:
         """Stickers, photos, voice and the like: say what the bot reads, then the question."""
-        if update.effective_chat is None:
-            return
-        await context.bot.send_message(update.effective_chat.id, self._say(update, NOT_TEXT))
-        await self._run(update, context, Command(self.clock(), "start"))
+        await self._run(update, context, Command(self.clock(), "start"), first=NOT_TEXT)
 
     async def on_group(self, update: Update, context: Context) -> None:
         """A group or channel: point to a private chat once; never run the screening there."""
@@ -180,15 +193,26 @@ class Handlers:
         tr = self.conversations.engine.catalogs.get(self._language(update) or "en")
         return fill(tr.pgettext(msg.context, msg.text), values.get)
 
-    async def _run(self, update: Update, context: Context, inp: Input) -> None:
-        """Run one turn for the sender of ``update`` and send its messages to their chat."""
+    async def _run(
+        self, update: Update, context: Context, inp: Input, first: Msg | None = None
+    ) -> Turn | None:
+        """Run one turn for the sender of ``update`` and send its messages to their chat.
+
+        ``first`` is one of this channel's own messages to send before the turn's. A repeated
+        delivery of the update (same update id) changes nothing and sends nothing.
+        """
         user_id = _user_id(update)
         if user_id is None or update.effective_chat is None:
-            return
+            return None
         keyed = dataclasses.replace(inp, key=str(update.update_id))  # a retry changes nothing
         async with self._lock(user_id):
             turn = await self._turn(user_id, keyed)
+            if turn.events == [InputRepeated()]:
+                return None
+            if first is not None:
+                await context.bot.send_message(update.effective_chat.id, self._say(update, first))
             await _send(context, update.effective_chat.id, turn)
+        return turn
 
     async def _turn(self, user_id: str, inp: Input) -> Turn:
         return await asyncio.to_thread(self.conversations.turn, user_id, inp)
@@ -219,9 +243,13 @@ async def _send(context: Context, chat_id: int, turn: Turn) -> None:
         await context.bot.send_message(chat_id, message.text, reply_markup=message.reply_markup)
 
 
-async def _mark_answered(message: Message, data: str) -> None:
-    """Take the keyboard off a tapped question, keeping the answer visible as "✓ <label>"."""
-    label = tapped_label(message.reply_markup, data)
+async def _mark_answered(message: Message, data: str, answered: bool) -> None:
+    """Take the keyboard off a tapped question; if the tap answered it, show "✓ <label>".
+
+    A tap that did not answer (a stale question, a tick at "choose all that fit", "I don't
+    understand") only loses its keyboard: the turn has sent the question it belongs on.
+    """
+    label = tapped_label(message.reply_markup, data) if answered else None
     try:
         if label is not None and message.text:
             await message.edit_text(f"{message.text}\n\n✓ {label}"[:4096])
