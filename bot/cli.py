@@ -83,12 +83,26 @@ def _telegram(args: argparse.Namespace, cfg: Config) -> int:
         conversations,
         clock=now,
         check_in_every=cfg.check_in_every_seconds,
+        cards=_cards(cfg),
     )
     if args.webhook:
         _run_webhook(application, cfg)
     else:
         _run_polling(application, cfg)
     return 0
+
+
+def _cards(cfg: Config) -> Any:
+    """Easy Read cards, or None (and a warning) when the Noto fonts are not installed."""
+    from bot.adapters.cards import LATIN, Cards  # noqa: PLC0415 - Pillow only where needed
+
+    if not (cfg.fonts_dir / LATIN).exists():
+        logging.getLogger(__name__).warning(
+            "Noto fonts not found, Easy Read is sent without pictures",
+            extra={"fonts_dir": str(cfg.fonts_dir)},
+        )
+        return None
+    return Cards(cfg.cards_dir, cfg.fonts_dir)
 
 
 def _run_polling(application: Any, cfg: Config) -> None:
@@ -206,6 +220,25 @@ def _i18n_stats(locales: Path, codes: list[str]) -> int:
     return 1 if incomplete else 0
 
 
+def _easyread(args: argparse.Namespace, cfg: Config) -> int:
+    from bot.adapters.cards import Cards, every_card, missing_glyphs  # noqa: PLC0415
+
+    engine = build_engine(cfg.flows_dir, cfg.locales_dir)
+    cards = Cards(cfg.cards_dir, cfg.fonts_dir)
+    drawn, problems = 0, 0
+    for picture, text, language in every_card(engine):
+        if args.lang and language not in args.lang:
+            continue
+        missing = missing_glyphs(text, cfg.fonts_dir, language)
+        if missing:
+            problems += 1
+            print(f"{language}: no glyph for {''.join(sorted(missing))!r} in {text[:40]!r}")
+        cards.card(picture, text, language)
+        drawn += 1
+    print(f"{drawn} cards in {cfg.cards_dir}")
+    return 1 if problems else 0
+
+
 def parser() -> argparse.ArgumentParser:
     """The command-line interface."""
     p = argparse.ArgumentParser(prog="carercheck", description="Am I a carer? screening bot")
@@ -237,6 +270,10 @@ def parser() -> argparse.ArgumentParser:
     db.add_argument("action", choices=["upgrade", "downgrade", "current", "purge"])
     db.add_argument("revision", nargs="?")
     db.set_defaults(fn=_db)
+    easyread = sub.add_parser("easyread", help="Easy Read picture cards")
+    easyread.add_argument("action", choices=["cards"], help="cards: draw every card now")
+    easyread.add_argument("--lang", nargs="*", help="only these languages")
+    easyread.set_defaults(fn=_easyread)
     i18n = sub.add_parser("i18n", help="translation catalogs (Babel)")
     i18n.add_argument(
         "action",

@@ -56,6 +56,8 @@ class Config:
     telegram_webhook_port: int = 8443
     telegram_drop_pending_updates: bool = False
     check_in_every_seconds: float = 900.0
+    cards_dir: Path = Path("carercheck-cards")
+    fonts_dir: Path = Path("/usr/share/fonts/truetype/noto")
 
     @classmethod
     def load(cls, environ: dict[str, str] | None = None, dotenv: Path | None = None) -> Config:
@@ -82,6 +84,8 @@ class Config:
             telegram_webhook_port=int(get("TELEGRAM_WEBHOOK_PORT", "8443")),
             telegram_drop_pending_updates=_flag(get("TELEGRAM_DROP_PENDING_UPDATES", "")),
             check_in_every_seconds=float(get("CHECK_IN_EVERY_SECONDS", "900")),
+            cards_dir=Path(get("CARDS_DIR", "carercheck-cards")),
+            fonts_dir=Path(get("FONTS_DIR", "/usr/share/fonts/truetype/noto")),
         )
 
 

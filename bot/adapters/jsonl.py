@@ -30,11 +30,15 @@ Clock = Callable[[], datetime]
 
 def messages(events: list[Event]) -> list[dict[str, Any]]:
     """The messages among ``events``, in the protocol's shape."""
-    return [
-        {"text": e.text, "options": [{"id": o.id, "label": o.label} for o in e.options]}
-        for e in events
-        if isinstance(e, MessageCreated)
-    ]
+    shown = []
+    for e in events:
+        if isinstance(e, MessageCreated):
+            message: dict[str, Any] = {"text": e.text}
+            message["options"] = [{"id": o.id, "label": o.label} for o in e.options]
+            if e.picture is not None:  # Easy Read
+                message["picture"] = e.picture
+            shown.append(message)
+    return shown
 
 
 def line(events: list[Event], session: Session, error: str | None = None) -> str:

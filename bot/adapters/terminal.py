@@ -8,6 +8,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import IO
 
+from bot.adapters.pictures import picture_name
 from bot.engine import Event, MessageCreated, Text
 from bot.storage import Conversations
 
@@ -25,7 +26,8 @@ def render(events: list[Event], width: int | None = None) -> str:
     for event in events:
         if not isinstance(event, MessageCreated):
             continue
-        lines = [_wrap(line, width, "") for line in event.text.split("\n")]
+        lines = [f"[picture: {picture_name(event.picture)}]"] if event.picture else []
+        lines += [_wrap(line, width, "") for line in event.text.split("\n")]
         lines += [
             _wrap(f"  {i}. {opt.label}", width, "     ")
             for i, opt in enumerate(event.options, start=1)

@@ -76,6 +76,8 @@ class Node:
     """A "choose all that fit" question: the answer is the options picked, then Done."""
     progress: bool = True
     """Whether this question counts in "question 3 of 12" (not for "Shall we start?")."""
+    picture: str | None = None
+    """An OpenMoji code point sequence ("1F6D2"): the Easy Read picture of a question or outcome."""
 
     @property
     def waits(self) -> bool:

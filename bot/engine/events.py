@@ -40,6 +40,8 @@ class MessageCreated(Event):
     node: str | None = None
     prompt: int | None = None
     progress: tuple[int, int] | None = None
+    picture: str | None = None
+    """In Easy Read, the picture that goes with it (emoji code points, see ``Node.picture``)."""
 
 
 @dataclass(frozen=True)

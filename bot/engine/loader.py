@@ -29,8 +29,11 @@ _NODE_KEYS = frozenset(
         "routes",
         "progress",
         "multiple",
+        "picture",
     }
 )
+PICTURE = re.compile(r"[0-9A-F]{4,5}(-[0-9A-F]{4,5})*")
+"""An emoji as code points joined by "-", as OpenMoji names its files ("1F9D1-200D-1F393")."""
 
 
 class _Reader:
@@ -171,7 +174,17 @@ def _node(r: _Reader, node_id: str, raw: Any) -> Node | None:
         multiple=_flag(r, raw.get("multiple", False), "multiple"),
         actions=r.calls(raw.get("actions"), ACTIONS, "actions", allow_when=True),
         routes=_routes(r, raw.get("routes")),
+        picture=_picture(r, raw.get("picture")),
     )
+
+
+def _picture(r: _Reader, raw: Any) -> str | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, str) or not PICTURE.fullmatch(raw):
+        r.problem("picture must be emoji code points like 1F6D2 or 1F9D1-200D-1F393")
+        return None
+    return raw
 
 
 def parse_flow(text: str, source: str) -> Flow:

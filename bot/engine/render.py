@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from bot.engine import texts
 from bot.engine.definition import Flow, Node
 from bot.engine.events import (
@@ -75,8 +77,15 @@ class Renderer:
         return (*shown, OptionView(DONE, self.system(texts.DONE)), explain)
 
     def says(self, node: Node) -> list[MessageCreated]:
-        """The node's ``say`` messages."""
-        return [MessageCreated(self.node_text(node, t), SAY, node=node.id) for t in node.say]
+        """The node's ``say`` messages; in Easy Read an outcome's first one has its picture."""
+        said = [MessageCreated(self.node_text(node, t), SAY, node=node.id) for t in node.say]
+        if said and node.ends and self.picture(node):
+            said[0] = replace(said[0], picture=self.picture(node))
+        return said
+
+    def picture(self, node: Node) -> str | None:
+        """The node's picture, in Easy Read."""
+        return node.picture if self.state.easy_read else None
 
     def question(self, node: Node, kind: str = QUESTION) -> MessageCreated:
         """The node's question, with its progress, its options and the current prompt number."""
@@ -87,7 +96,10 @@ class Renderer:
         if where is not None:
             n, total = where
             text = f"{self.system(texts.PROGRESS, n=str(n), total=str(total))}\n{text}"
-        return MessageCreated(text, kind, self.offered(node), node.id, self.state.asked, where)
+        offered = self.offered(node)
+        return MessageCreated(
+            text, kind, offered, node.id, self.state.asked, where, self.picture(node)
+        )
 
     def help(self, node: Node, kind: str) -> MessageCreated:
         """The question in other words, with the options again."""

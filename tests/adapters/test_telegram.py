@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from bot.adapters.cards import Cards
 from bot.adapters.telegram import build_application
 from bot.adapters.telegram.commands import register_commands
 from bot.adapters.telegram.render import callback_data, parse_callback
@@ -361,3 +362,36 @@ async def test_a_sticker_redelivered_to_another_worker_is_answered_once(
     db.dispose()
     new = texts(api)[before:]
     assert len(new) == 2 and "typed words and buttons" in new[0]
+
+
+async def test_easy_read_sends_cards_as_photos_with_the_question_as_caption(
+    api: FakeBotApi, real_engine: Engine, tmp_path: Path
+) -> None:
+    fonts = Path("/usr/share/fonts/truetype/noto")
+    if not (fonts / "NotoSans-Regular.ttf").exists():
+        pytest.skip("Noto fonts (Debian fonts-noto-core) are not installed")
+    db = connect(f"sqlite:///{tmp_path / 'tg.db'}")
+    upgrade(db)
+    convs = Conversations(real_engine, ConversationStore(db), channel="telegram")
+    application = build_application(
+        TOKEN, api.base_url, convs, cards=Cards(tmp_path / "cards", fonts)
+    )
+    async with application:
+        api.send_text(USER, "/start")
+        api.send_text(USER, "/easyread")
+        await pump(application)
+        card = api.sent(USER)[-1]
+        assert card["caption"] == "Shall we start?" and card["photo"]
+        assert next(label for label, _ in buttons(card)) == "Yes, let's start"
+        api.tap(USER, card["message_id"], data_for(card, "start"))
+        await pump(application)
+        tapped = next(m for m in api.sent(USER) if m["message_id"] == card["message_id"])
+        assert tapped["caption"] == "Shall we start?\n\n✓ Yes, let's start"
+        assert api.sent(USER)[-1]["caption"].startswith("Question 1 of 13\nWho is answering")
+        api.send_text(USER, "/back")
+        await pump(application)
+    db.dispose()
+    photos = [p["photo"] for name, p in api.calls if name == "sendPhoto"]
+    assert len(photos) == 3
+    assert isinstance(photos[-1], str) and photos[-1].startswith("photo-")  # sent by file id
+    assert len(list((tmp_path / "cards").glob("*.png"))) == 2

@@ -66,3 +66,8 @@ def test_long_lines_wrap_between_words_when_a_width_is_given() -> None:
     assert all(len(line) <= 30 for line in screen.splitlines())
     assert "  1. Yes, there is someone who\n     needs" in screen
     assert terminal.render([msg]).splitlines()[0] == msg.text
+
+
+def test_easy_read_shows_the_pictures_name() -> None:
+    shown = terminal.render([MessageCreated("How often?", "question", picture="1F4C5")])
+    assert shown.splitlines()[0] == "[picture: calendar]"

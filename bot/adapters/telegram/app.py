@@ -14,6 +14,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot.adapters.cards import Cards
 from bot.adapters.telegram.commands import register_commands
 from bot.adapters.telegram.handlers import COMMANDS, Clock, Handlers, utc_now
 from bot.storage import Conversations
@@ -28,7 +29,9 @@ def build_application(
     base_url: str | None,
     conversations: Conversations,
     clock: Clock = utc_now,
+    *,
     check_in_every: float = CHECK_IN_EVERY,
+    cards: Cards | None = None,
 ) -> Application:  # type: ignore[type-arg]
     """A PTB Application that runs the screening in private chats.
 
@@ -39,6 +42,7 @@ def build_application(
         clock: Gives the time of each input.
         check_in_every: Seconds between looks for check-ins that have fallen due, and for
             conversations kept longer than people are told (they are deleted).
+        cards: Draws Easy Read picture cards; None sends Easy Read as text only.
 
     Returns:
         The application with its handlers registered; start it with ``run_polling``.
@@ -52,7 +56,7 @@ def build_application(
     if base_url:
         builder = builder.base_url(base_url)
     application = builder.build()
-    h = Handlers(conversations, clock)
+    h = Handlers(conversations, clock, cards)
     application.bot_data["conversations"] = conversations
     application.add_handler(TypeHandler(Update, h.drop_duplicates), group=-1)
     private = filters.ChatType.PRIVATE

@@ -20,7 +20,8 @@ from telegram import Message, Update
 from telegram.error import BadRequest, Forbidden
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
-from bot.adapters.telegram.render import outgoing, parse_callback, tapped_label
+from bot.adapters.cards import Cards
+from bot.adapters.telegram.render import Outgoing, outgoing, parse_callback, tapped_label
 from bot.engine import Choose, Command, Input, InputRepeated, Text
 from bot.engine.events import ResultChanged
 from bot.engine.text import fill
@@ -64,9 +65,13 @@ def utc_now() -> datetime:
 class Handlers:
     """The bot's PTB callbacks, sharing the conversations and the per-person locks."""
 
-    def __init__(self, conversations: Conversations, clock: Clock = utc_now) -> None:
+    def __init__(
+        self, conversations: Conversations, clock: Clock = utc_now, cards: Cards | None = None
+    ) -> None:
         self.conversations = conversations
         self.clock = clock
+        self.cards = cards
+        self._file_ids: dict[str, str] = {}
         # A lock lives while a turn holds or waits for it, then goes: memory stays flat.
         self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
         self._told_groups: OrderedDict[int, None] = OrderedDict()
@@ -109,7 +114,7 @@ class Handlers:
         )
         async with self._lock(user_id):
             turn = await asyncio.to_thread(opened)
-            await _send(context, update.effective_chat.id, turn)
+            await self._send(context, update.effective_chat.id, turn)
 
     async def on_command(self, update: Update, context: Context) -> None:
         """/help, /back, /restart, /language [code], /stop, /urgent; others: "unknown"."""
@@ -172,7 +177,7 @@ class Handlers:
                 if turn is None:
                     continue
                 try:  # in a private chat the chat id is the user id
-                    await _send(context, int(user_id), turn)
+                    await self._send(context, int(user_id), turn)
                 except Forbidden:
                     log.info("check-in not delivered: the person has blocked the bot")
 
@@ -211,11 +216,37 @@ class Handlers:
                 return None
             if first is not None:
                 await context.bot.send_message(update.effective_chat.id, self._say(update, first))
-            await _send(context, update.effective_chat.id, turn)
+            await self._send(context, update.effective_chat.id, turn)
         return turn
 
     async def _turn(self, user_id: str, inp: Input) -> Turn:
         return await asyncio.to_thread(self.conversations.turn, user_id, inp)
+
+    async def _send(self, context: Context, chat_id: int, turn: Turn) -> None:
+        """Send the turn's messages in order; in Easy Read, pictures as photos with captions."""
+        language = turn.session.state.language
+        for message in outgoing(turn.events):
+            if message.picture is not None and self.cards is not None:
+                await self._send_card(context, chat_id, message, language)
+            elif message.text:
+                await context.bot.send_message(
+                    chat_id, message.text, reply_markup=message.reply_markup
+                )
+
+    async def _send_card(
+        self, context: Context, chat_id: int, message: Outgoing, language: str
+    ) -> None:
+        """A picture card: drawn once, uploaded once, then sent by Telegram's file id."""
+        assert self.cards is not None and message.picture is not None
+        path = await asyncio.to_thread(
+            self.cards.card, message.picture, message.card_text, language
+        )
+        photo: str | bytes = self._file_ids.get(path.name) or path.read_bytes()
+        sent = await context.bot.send_photo(
+            chat_id, photo, caption=message.text or None, reply_markup=message.reply_markup
+        )
+        if sent.photo and len(self._file_ids) < SEEN_UPDATES:
+            self._file_ids[path.name] = sent.photo[-1].file_id
 
     def _lock(self, user_id: str) -> asyncio.Lock:
         lock = self._locks.get(user_id)
@@ -237,12 +268,6 @@ def _user_id(update: Update) -> str | None:
     return str(user.id) if user is not None else None
 
 
-async def _send(context: Context, chat_id: int, turn: Turn) -> None:
-    """Send the turn's messages in order."""
-    for message in outgoing(turn.events):
-        await context.bot.send_message(chat_id, message.text, reply_markup=message.reply_markup)
-
-
 async def _mark_answered(message: Message, data: str, answered: bool) -> None:
     """Take the keyboard off a tapped question; if the tap answered it, show "✓ <label>".
 
@@ -253,6 +278,8 @@ async def _mark_answered(message: Message, data: str, answered: bool) -> None:
     try:
         if label is not None and message.text:
             await message.edit_text(f"{message.text}\n\n✓ {label}"[:4096])
+        elif label is not None and message.caption:  # an Easy Read card
+            await message.edit_caption(f"{message.caption}\n\n✓ {label}"[:1024])
         else:
             await message.edit_reply_markup(reply_markup=None)
     except BadRequest as exc:  # e.g. tapped twice: "message is not modified"

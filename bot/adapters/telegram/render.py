@@ -19,12 +19,21 @@ MAX_TEXT_CHARS = 4096
 _CALLBACK = re.compile(r"(\d{1,9}):([A-Za-z0-9_.\-]{1,50})")
 
 
+MAX_CAPTION_CHARS = 1024
+
+
 @dataclass(frozen=True)
 class Outgoing:
-    """One message to send: its text and, for a question, its keyboard."""
+    """One message to send: its text and, for a question, its keyboard.
+
+    With a ``picture`` (Easy Read) it is a photo: the card shows the picture and ``card_text``,
+    and ``text`` is its caption (empty when the text is too long for one and follows apart).
+    """
 
     text: str
     reply_markup: InlineKeyboardMarkup | None = None
+    picture: str | None = None
+    card_text: str = ""
 
 
 def callback_data(prompt: int | None, option_id: str) -> str:
@@ -85,10 +94,24 @@ def outgoing(events: list[Event]) -> list[Outgoing]:
     for event in events:
         if not isinstance(event, MessageCreated):
             continue
+        if event.picture is not None:
+            card = _card_text(event)
+            if len(event.text.strip()) <= MAX_CAPTION_CHARS:
+                out.append(Outgoing(event.text.strip(), keyboard(event), event.picture, card))
+                continue
+            out.append(Outgoing("", None, event.picture, card))
         pieces = _chunks(event.text)
         out += [Outgoing(piece) for piece in pieces[:-1]]
         out.append(Outgoing(pieces[-1], keyboard(event)))
     return out
+
+
+def _card_text(event: MessageCreated) -> str:
+    """What the card says: the question or outcome without its "Question 3 of 12" line."""
+    text = event.text.strip()
+    if event.progress is not None and "\n" in text:
+        text = text.split("\n", 1)[1]
+    return text.split("\n\n", 1)[0]
 
 
 def tapped_label(markup: InlineKeyboardMarkup | None, data: str) -> str | None:

@@ -186,6 +186,9 @@ class FakeBotApi(Chats):
             "sendPhoto": self._send_photo,
             "editMessageText": self._edit_text,
             "editMessageReplyMarkup": self._edit_markup,
+            "editMessageCaption": lambda params: self._edit(
+                params, caption=params.get("caption"), reply_markup=_markup(params)
+            ),
             "setMyCommands": self._set_commands,
             "getMyCommands": lambda params: self.commands.get(_scope(params), []),
             "deleteMyCommands": lambda params: bool(self.commands.pop(_scope(params), True)),
