@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.engine import Engine
+from bot.i18n.catalogs import EASY_READ
 from bot.testing.transcripts import Golden, goldens, run
 
 GOLDENS = Path(__file__).resolve().parent / "goldens"
@@ -24,8 +25,21 @@ def test_there_are_goldens_for_every_flow(engine: Engine) -> None:
 def test_golden(
     golden: Golden, engine: Engine, tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:
-    languages = engine.catalogs.languages()
-    got = {lang: run(engine, golden, lang, f"sqlite:///{tmp_path / lang}.db") for lang in languages}
+    catalogs = engine.catalogs
+    easy = [f"{lang}{EASY_READ}" for lang in catalogs.languages() if catalogs.has_easy_read(lang)]
+    languages = [*catalogs.languages(), *easy]
+    got = {
+        lang: run(
+            engine,
+            golden,
+            lang.removesuffix(EASY_READ),
+            f"sqlite:///{tmp_path / lang}.db",
+            easy_read=lang.endswith(EASY_READ),
+        )
+        for lang in languages
+    }
+    fell_back = sorted(m for m in catalogs.missing if m[0] in languages)
+    assert not fell_back, f"fell back to English: {fell_back[:5]}"
     if request.config.getoption("--update-goldens"):
         golden.write(got)
         return

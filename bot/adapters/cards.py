@@ -9,8 +9,9 @@ directory, named by what is on them.
 from __future__ import annotations
 
 import hashlib
+import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
@@ -56,10 +57,16 @@ def _covered(path: Path) -> frozenset[int]:
 
 
 def missing_glyphs(text: str, fonts_dir: Path, language: str) -> set[str]:
-    """Characters of ``text`` the language's font cannot draw (they would show as tofu)."""
-    covered = _covered(font_file(fonts_dir, language))
-    return {c for c in text if not c.isspace() and unicodedata.category(c) != "Cf"} - {
-        c for c in text if ord(c) in covered
+    """Characters of ``text`` no card font can draw (they would show as tofu).
+
+    The language's script font comes first; Latin letters in it (postcodes, English names)
+    fall back to Noto Sans.
+    """
+    covered = _covered(font_file(fonts_dir, language)) | _covered(fonts_dir / LATIN)
+    return {
+        c
+        for c in text
+        if not c.isspace() and unicodedata.category(c) != "Cf" and ord(c) not in covered
     }
 
 
@@ -83,9 +90,8 @@ class Cards:
 
     def draw(self, picture: str, text: str, language: str) -> Image.Image:
         """A card: the picture, centred, and the text below it in the language's script."""
-        rtl = Language(language).rtl
-        text_font = ImageFont.truetype(str(font_file(self.fonts_dir, language)), TEXT_SIZE)
-        lines = _wrap(text, text_font, WIDTH - 2 * MARGIN, rtl)[:MAX_LINES]
+        setter = _Setter(self.fonts_dir, language)
+        lines = _wrap(text, setter.width, WIDTH - 2 * MARGIN)[:MAX_LINES]
         line_height = int(TEXT_SIZE * (2.0 if language in ("ur", "pa_Arab") else 1.5))
         picture_font = ImageFont.truetype(str(PICTURE_FONT), PICTURE_SIZE)
         symbol = emoji(picture)
@@ -96,25 +102,93 @@ class Cards:
         at = (int((WIDTH - (right - left)) // 2 - left), int(MARGIN - top))
         draw.text(at, symbol, font=picture_font, embedded_color=True)
         y = int(MARGIN * 2 + (bottom - top))
-        tag = SCRIPT_TAGS.get(language)
         for line in lines:
-            x, anchor = (WIDTH - MARGIN, "ra") if rtl else (MARGIN, "la")
-            direction = "rtl" if rtl else "ltr"
-            draw.text((x, y), line, font=text_font, fill="black", anchor=anchor,
-                      direction=direction, language=tag)  # fmt: skip
+            setter.draw(draw, line, y)
             y += line_height
         return image
 
 
-def _wrap(text: str, font: ImageFont.FreeTypeFont, width: int, rtl: bool) -> list[str]:
-    """Lines of whole words that fit ``width`` (measured shaped, in the text's direction)."""
-    direction = "rtl" if rtl else "ltr"
+class _Setter:
+    """Sets a line in the language's font, with Latin runs (postcodes, names) in Noto Sans.
+
+    Runs go left to right, or right to left in a right-to-left language; raqm shapes each run.
+    """
+
+    def __init__(self, fonts_dir: Path, language: str) -> None:
+        self.rtl = Language(language).rtl
+        self.tag = SCRIPT_TAGS.get(language)
+        path = font_file(fonts_dir, language)
+        self.covered = _covered(path)
+        self.script = ImageFont.truetype(str(path), TEXT_SIZE)
+        self.latin = ImageFont.truetype(str(fonts_dir / LATIN), TEXT_SIZE)
+
+    def runs(self, line: str) -> list[tuple[str, bool]]:
+        """(text, in Latin) runs: letters the script font lacks go to the Latin font.
+
+        Digits and punctuation go with the letters before them ("LE1" stays one run), spaces
+        stand alone, so runs can be placed in either direction without losing a space.
+        """
+        found: list[tuple[str, bool]] = []
+        for i, part in enumerate(re.split("[\u2068\u2069]", line)):
+            inside = i % 2 == 1  # between an isolate and its end: a name, a phone number
+            if inside and all(self._kind(ch) != "script" for ch in part):
+                found.append((part, True))  # kept whole, left to right, like "116 123"
+            else:
+                found += self._runs(part)
+        return found
+
+    def _runs(self, line: str) -> list[tuple[str, bool]]:
+        kinds = [self._kind(ch) for ch in line]
+        for i, kind in enumerate(kinds):
+            if kind == "neutral":
+                before = [k for k in kinds[:i] if k in ("latin", "script")]
+                after = [k for k in kinds[i + 1 :] if k in ("latin", "script")]
+                kinds[i] = (before or after or ["script"])[-1 if before else 0]
+        found: list[tuple[str, str]] = []
+        for ch, kind in zip(line, kinds, strict=True):
+            if found and found[-1][1] == kind and kind != "space":
+                found[-1] = (found[-1][0] + ch, kind)
+            else:
+                found.append((ch, kind))
+        return [(text, kind == "latin") for text, kind in found]
+
+    def _kind(self, ch: str) -> str:
+        if ch.isspace():
+            return "space"
+        if ord(ch) not in self.covered:
+            return "latin"
+        return "neutral" if ch.isascii() and not ch.isalpha() else "script"
+
+    def _length(self, run: str, latin: bool) -> float:
+        if latin:
+            return float(self.latin.getlength(run, direction="ltr"))
+        return float(self.script.getlength(run, direction="rtl" if self.rtl else "ltr"))
+
+    def width(self, line: str) -> float:
+        """How wide ``line`` is when set."""
+        return sum(self._length(run, latin) for run, latin in self.runs(line))
+
+    def draw(self, draw: ImageDraw.ImageDraw, line: str, y: int) -> None:
+        """Set ``line`` at height ``y``, from the margin on the side the script starts."""
+        x = float(WIDTH - MARGIN if self.rtl else MARGIN)
+        for run, latin in self.runs(line):
+            font = self.latin if latin else self.script
+            direction = "ltr" if latin or not self.rtl else "rtl"
+            anchor = "ra" if self.rtl else "la"
+            draw.text((x, y), run, font=font, fill="black", anchor=anchor, direction=direction,
+                      language=None if latin else self.tag)  # fmt: skip
+            step = self._length(run, latin)
+            x = x - step if self.rtl else x + step
+
+
+def _wrap(text: str, width_of: Callable[[str], float], width: int) -> list[str]:
+    """Lines of whole words that fit ``width``."""
     lines: list[str] = []
     for paragraph in text.splitlines():
         line = ""
         for word in paragraph.split():
             trial = f"{line} {word}".strip()
-            if line and font.getlength(trial, direction=direction) > width:
+            if line and width_of(trial) > width:
                 lines.append(line)
                 line = word
             else:

@@ -10,7 +10,7 @@ from typing import Any
 from bot.engine.registry import Param, Registry, strs
 from bot.engine.services import OUTWARD, area_key
 from bot.engine.state import Value
-from bot.engine.text import contains_phrase, normalise, parse_number
+from bot.engine.text import contains_phrase, normalise, outside, parse_number, phrase_spans
 from bot.i18n import N_, Msg
 
 
@@ -85,8 +85,9 @@ def yes_no(p: Mapping[str, Any], m: MatchInput) -> Value | None:
     """Yes, no or not sure, in the person's own words; None when it is unclear."""
     if _any(m.text, m.words(UNSURE_WORDS)):
         return p.get("unsure")
-    said_yes = _any(m.text, m.words(YES_WORDS))
-    said_no = _any(m.text, m.words(NO_WORDS))
+    yes = phrase_spans(m.text, m.words(YES_WORDS))
+    no = phrase_spans(m.text, m.words(NO_WORDS))
+    said_yes, said_no = bool(outside(yes, no)), bool(outside(no, yes))
     if said_yes == said_no:
         return None
     return str(p["yes"] if said_yes else p["no"])

@@ -18,7 +18,10 @@ from bot.engine.services import Service
 from bot.engine.state import RunState
 from bot.engine.text import fill
 from bot.i18n import Msg, PluralMsg, Translator
+from bot.i18n.languages import is_rtl
 
+FSI, PDI = "\u2068", "\u2069"
+"""First strong isolate and pop directional isolate (Unicode bidi)."""
 DONE = "_done"
 """Option id of Done at a pick-all question."""
 EXPLAIN = "_explain"
@@ -35,10 +38,18 @@ class Renderer:
         self.tr = tr
         self.state = state
         self.remaining = remaining or {}
+        self.rtl = is_rtl(tr.language)
+        """Right-to-left text: each filled-in value is isolated (U+2068 ... U+2069), so that
+        numbers, phone numbers and English names keep their order inside it."""
 
     def node_text(self, node: Node, text: str) -> str:
         """``text`` of ``node`` translated, with ``{answers}`` filled in."""
-        return fill(self.tr.pgettext(f"{self.flow.id}/{node.id}", text), self.answer_label)
+        translated = self.tr.pgettext(f"{self.flow.id}/{node.id}", text)
+        return fill(translated, lambda name: self._isolated(self.answer_label(name)))
+
+    def _isolated(self, value: str | None) -> str | None:
+        """A filled-in value, isolated in right-to-left text (first strong character decides)."""
+        return f"{FSI}{value}{PDI}" if value is not None and self.rtl else value
 
     def answer_label(self, result: str) -> str | None:
         """How an earlier answer reads in this language: its option label, or the number."""
@@ -108,12 +119,13 @@ class Renderer:
 
     def system(self, message: Msg, **values: str) -> str:
         """One of the engine's own messages, translated, with ``{values}`` filled in."""
-        return fill(self.tr.pgettext(message.context, message.text), values.get)
+        translated = self.tr.pgettext(message.context, message.text)
+        return fill(translated, lambda name: self._isolated(values.get(name)))
 
     def plural(self, message: PluralMsg, n: int) -> str:
         """A message with plural forms for ``n`` (CLDR rules), with ``{n}`` filled in."""
         text = self.tr.npgettext(message.context, message.singular, message.plural, n)
-        return fill(text, {"n": str(n)}.get)
+        return fill(text, lambda name: self._isolated(str(n)) if name == "n" else None)
 
     def service_ref(self, service: Service) -> ServiceRef:
         """A service's id and translated name."""

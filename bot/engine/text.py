@@ -25,9 +25,28 @@ def _token(text: str, i: int) -> str:
     return " "
 
 
+_FOLD = str.maketrans(
+    {
+        "\u064a": "\u06cc",  # Arabic yeh -> Farsi/Urdu yeh: keyboards give either
+        "\u0649": "\u06cc",  # alef maksura
+        "\u0643": "\u06a9",  # Arabic kaf -> keheh
+        "\u0647": "\u06c1",  # heh -> heh goal (Urdu)
+        "\u0629": "\u06c1",  # teh marbuta, often typed as heh
+        "\u0623": "\u0627",  # alef with hamza above / below / madda -> alef
+        "\u0625": "\u0627",
+        "\u0622": "\u0627",
+    }
+)
+"""Arabic-script letters people type interchangeably, folded alike on both sides of a match."""
+
+
 def normalise(text: str) -> str:
-    """Casefold, NFKC, and reduce to words: letters, digits, marks, symbols; the rest is space."""
-    text = unicodedata.normalize("NFKC", text).casefold()
+    """Casefold, NFKC, and reduce to words: letters, digits, marks, symbols; the rest is space.
+
+    Arabic-script letter variants are folded (see ``_FOLD``), and so are word lists, so an
+    Urdu word typed on an Arabic keyboard still matches.
+    """
+    text = unicodedata.normalize("NFKC", text).casefold().translate(_FOLD)
     return " ".join("".join(_token(text, i) for i in range(len(text))).split())
 
 
@@ -52,6 +71,29 @@ def contains_phrase(haystack: str, phrase: str) -> bool:
     if len(phrase) == 1:
         return haystack == phrase
     return f" {phrase} " in f" {haystack} "
+
+
+def phrase_spans(haystack: str, phrases: tuple[str, ...]) -> list[tuple[int, int]]:
+    """Where each phrase occurs in ``haystack``, as (first word, last word + 1) spans."""
+    words = haystack.split()
+    spans = []
+    for phrase in phrases:
+        if not contains_phrase(haystack, phrase):
+            continue
+        size = len(phrase.split())
+        spans += [
+            (i, i + size)
+            for i in range(len(words) - size + 1)
+            if words[i : i + size] == phrase.split()
+        ]
+    return spans
+
+
+def outside(spans: list[tuple[int, int]], longer: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The spans not inside a longer one ("jee" inside "jee nahin" is not a yes)."""
+    return [
+        (a, b) for a, b in spans if not any(c <= a and b <= d and d - c > b - a for c, d in longer)
+    ]
 
 
 def placeholders(text: str) -> list[str]:

@@ -81,12 +81,17 @@ class Understanding(Steps):
         return ("check_in", str(said)) if said is not None else None
 
     def _localised(self, call: Call) -> Mapping[str, Any]:
-        """A ``words`` matcher's parameters with the person's language's words added."""
+        """A ``words`` matcher's parameters with the person's language's words.
+
+        A language's list replaces the English one: an English word can mean something else
+        in another language (Polish "mam" is "I have"), so translators add only the English
+        words that are safe.
+        """
         if call.type != "words":
             return call.params
-        english = tuple(str(w) for w in call.params["words"])
-        msg = Msg(f"{self.flow.id}/{self.node.id}:words", "|".join(english))
-        return {**call.params, "words": list(dict.fromkeys(english + self._words(msg)))}
+        english = "|".join(str(w) for w in call.params["words"])
+        msg = Msg(f"{self.flow.id}/{self.node.id}:words", english)
+        return {**call.params, "words": list(self._words(msg))}
 
     def _command_words(self, norm: str) -> Understood | None:
         for name, msg in COMMAND_WORDS.items():

@@ -60,7 +60,7 @@ def english() -> Translator:
 class _Catalog:
     language: str
     translations: Translations
-    missing: set[tuple[str, str]]
+    missing: set[tuple[str, str, str]]
 
     def pgettext(self, context: str, message: str) -> str:
         text = self.translations.upgettext(context, message)
@@ -78,7 +78,7 @@ class _Catalog:
         return format_list(items, locale=self.language)
 
     def _report(self, context: str, message: str) -> None:
-        key = (context, message)
+        key = (self.language, context, message)
         if key not in self.missing:
             self.missing.add(key)
             log.warning(
@@ -116,7 +116,8 @@ class Catalogs:
     directory: Path | None = None
     _loaded: dict[str, Translator] = field(default_factory=dict)
     _easy: dict[str, Translator] = field(default_factory=dict)
-    missing: set[tuple[str, str]] = field(default_factory=set)
+    missing: set[tuple[str, str, str]] = field(default_factory=set)
+    """(catalog, context, English) of every message that fell back, each reported once."""
     names: dict[str, tuple[str, str]] = field(default_factory=dict)
     """Each language's own name and English name, read from CLDR once, at start-up."""
 

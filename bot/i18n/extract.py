@@ -60,7 +60,7 @@ def _flow(root: yaml.MappingNode) -> Iterator[Extracted]:
 
 
 def _word_lists(node: yaml.MappingNode, context: str) -> Iterator[Extracted]:
-    """A ``words`` matcher's words, as one ``a|b|c`` message: each language has its own words."""
+    """A ``words`` matcher's words, as one ``a|b|c`` message: each language gives its own."""
     matchers = _get(node, "match")
     for call in matchers.value if isinstance(matchers, yaml.SequenceNode) else []:
         if not isinstance(call, yaml.MappingNode):
@@ -73,7 +73,8 @@ def _word_lists(node: yaml.MappingNode, context: str) -> Iterator[Extracted]:
         text = "|".join(str(w.value).strip() for w in _scalars(words))
         comment = (
             f"words that choose the option {option.value!r}, separated by |. Give the words "
-            "people write in your language; the English ones are always understood too."
+            "people write in your language, and only those English words that mean nothing "
+            "else in it: this list replaces the English one."
         )
         yield (words.start_mark.line + 1, "pgettext", (f"{context}:words", text), [comment])
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
-from babel import Locale
+from babel import Locale, UnknownLocaleError
 from babel.plural import to_gettext
 
 
@@ -18,7 +19,16 @@ class Language:
     @property
     def rtl(self) -> bool:
         """Whether the script runs right to left (from CLDR)."""
-        return Locale.parse(self.code).character_order == "right-to-left"
+        return is_rtl(self.code)
+
+
+@cache
+def is_rtl(code: str) -> bool:
+    """Whether ``code``'s script runs right to left, from CLDR (False for an unknown code)."""
+    try:
+        return Locale.parse(code).character_order == "right-to-left"
+    except (UnknownLocaleError, ValueError):
+        return False
 
 
 SUPPORTED: tuple[Language, ...] = (

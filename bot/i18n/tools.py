@@ -53,7 +53,7 @@ def update(locales: Path, codes: list[str]) -> list[Path]:
     written = []
     for code in codes:
         path = po_path(locales, code)
-        catalog = _read(path, code) if path.exists() else Catalog(locale=code, domain=DOMAIN)
+        catalog = _read(path, code) if path.exists() else Catalog(locale=_base(code), domain=DOMAIN)
         catalog.update(template)
         catalog.fuzzy, catalog.project, catalog.version = False, DOMAIN, "1"
         catalog.obsolete.clear()  # a removed message has no use; git keeps its history
@@ -114,7 +114,7 @@ def problems(locales: Path, code: str) -> list[str]:
         return [f"{code}: no catalog at {path.name}"]
     catalog = _read(path, code)
     found = []
-    if catalog.num_plurals != plural_forms(code)[0]:
+    if catalog.num_plurals != plural_forms(_base(code))[0]:
         found.append(f"{code}: Plural-Forms has {catalog.num_plurals}, CLDR has more or fewer")
     for message in catalog:
         if not message.id:
@@ -129,17 +129,22 @@ def problems(locales: Path, code: str) -> list[str]:
     return found
 
 
+def _base(code: str) -> str:
+    """The language of a catalog: "cy" for Welsh Easy Read ("cy@easyread")."""
+    return code.split("@", 1)[0]
+
+
 def _read(path: Path, code: str) -> Catalog:
     with path.open("rb") as fp:
-        return read_po(fp, locale=code, domain=DOMAIN)
+        return read_po(fp, locale=_base(code), domain=DOMAIN)
 
 
 def _cldr_plurals(catalog: Catalog, code: str) -> None:
     """Set Plural-Forms from CLDR and give every plural message one string per form."""
-    count, expr = plural_forms(code)
+    count, expr = plural_forms(_base(code))
     setattr(catalog, "_num_plurals", count)  # Babel keeps the parsed header here  # noqa: B010
     setattr(catalog, "_plural_expr", expr)  # noqa: B010
-    names = ", ".join(f"[{i}] {n}" for i, n in enumerate(plural_categories(code)))
+    names = ", ".join(f"[{i}] {n}" for i, n in enumerate(plural_categories(_base(code))))
     catalog.header_comment = (
         f"# carercheck messages in {code}.\n# Plural forms (CLDR): msgstr{names}.\n"
         f"# Lines '# {MACHINE_DRAFTED}' mark drafts that still need a fluent reviewer."

@@ -15,7 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from bot.adapters.jsonl import line, parse
-from bot.engine import Engine
+from bot.engine import Command, Engine, Session
+from bot.engine.limits import MAX_INPUT_CHARS
+from bot.engine.text import clean
 from bot.storage import Conversations, ConversationStore, connect, upgrade
 
 START = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
@@ -59,18 +61,64 @@ def goldens(directory: Path) -> Iterator[Golden]:
         yield Golden.read(path)
 
 
-def run(engine: Engine, golden: Golden, language: str, db_url: str) -> list[dict[str, Any]]:
-    """Play a golden's inputs in ``language``; return the steps as the protocol shows them."""
+def run(
+    engine: Engine, golden: Golden, language: str, db_url: str, *, easy_read: bool = False
+) -> list[dict[str, Any]]:
+    """Play a golden's inputs in ``language``; return the steps as the protocol shows them.
+
+    Goldens are written in English. In another language, words typed in English that chose an
+    option or a command are played as that choice or command (see ``neutral_inputs``); numbers,
+    postcodes and people's own words are typed as written.
+    """
     db = connect(db_url)
     upgrade(db)
     conversations = Conversations(engine, ConversationStore(db), channel="golden")
     user = f"golden-{golden.path.stem}-{language}"
     at = START
     opened = conversations.open(user, at=at, language=language)
+    if easy_read:
+        opened = conversations.turn(user, Command(at, "easyread"))
     steps = [{"in": None, "out": json.loads(line(opened.events, opened.session))}]
-    for raw in golden.inputs:
+    inputs = golden.inputs if language == "en" else neutral_inputs(engine, golden)
+    for raw in inputs:
         at += STEP
         turn = conversations.turn(user, parse(json.dumps(raw), at))
         steps.append({"in": raw, "out": json.loads(line(turn.events, turn.session))})
     db.dispose()
     return steps
+
+
+def neutral_inputs(engine: Engine, golden: Golden) -> list[dict[str, Any]]:
+    """The golden's inputs with English words replaced by what they meant in English.
+
+    A typed "my mum" that chose the option ``parent`` becomes ``{"choose": "parent"}``, and a
+    typed "back" becomes ``{"command": "back"}``. Words that raise an alarm, numbers,
+    postcodes and free answers stay as typed.
+    """
+    session = engine.new_session(at=START)
+    session.start()
+    at, out = START, []
+    for raw in golden.inputs:
+        at += STEP
+        out.append(_meaning(session, raw))
+        session.resume(parse(json.dumps(raw), at))
+    return out
+
+
+def _meaning(session: Session, raw: dict[str, Any]) -> dict[str, Any]:
+    text = raw.get("text")
+    if not isinstance(text, str):
+        return raw
+    cleaned = clean(text, MAX_INPUT_CHARS)
+    if session._alarm(cleaned) or cleaned.startswith("/"):
+        return raw
+    understood = session._understand(cleaned)
+    if understood is None:
+        return raw
+    kind, value = understood
+    options = {o.id for o in session.node.options}
+    if kind == "command":
+        return {"command": str(value)}
+    if kind in ("pick_many", "check_in") or (kind == "answer" and value in options):
+        return {"choose": list(value) if isinstance(value, tuple) else value}
+    return raw

@@ -85,3 +85,13 @@ def test_every_question_and_outcome_has_a_picture(engine: Engine) -> None:
         for node in flow.nodes.values():
             if node.waits or node.ends:
                 assert node.picture, f"{flow.id}/{node.id} has no picture"
+
+
+@needs_fonts
+def test_latin_names_and_isolated_numbers_keep_their_order_in_rtl() -> None:
+    from bot.adapters.cards import _Setter
+
+    setter = _Setter(FONTS, "ar")
+    assert ("LE1", True) in setter.runs("مثل LE1؟")
+    assert ("116 123", True) in setter.runs("اتصل على \u2068116 123\u2069")
+    assert [latin for _, latin in setter.runs("مثل")] == [False]

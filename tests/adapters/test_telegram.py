@@ -283,17 +283,20 @@ async def test_a_deep_link_for_someone_known_changes_nothing(api: FakeBotApi, ap
     assert session.state.source is None
 
 
-async def test_the_command_menu_is_registered_per_language(api: FakeBotApi, app: Any) -> None:
+async def test_the_command_menu_is_registered_per_language(
+    api: FakeBotApi, app: Any, real_engine: Engine
+) -> None:
     await register_commands(app)
-    [(scope, language)] = api.commands
-    menu = api.commands[(scope, language)]
-    names = [c["command"] for c in menu]
-    assert names == list(dict.fromkeys(names))  # each once
-    assert {"start", "help", "back", "restart", "language", "privacy", "stop", "forget"} <= set(
-        names
-    )
-    assert all(1 <= len(c["description"]) <= 256 for c in menu)
-    assert language == ""  # English is the default menu; other languages get their own
+    two_letter = {c for c in real_engine.catalogs.languages() if len(c) == 2 and c != "en"}
+    assert {language for _, language in api.commands} == {""} | two_letter
+    menus = {language: api.commands[(scope, language)] for scope, language in api.commands}
+    for language, menu in menus.items():
+        names = [c["command"] for c in menu]
+        assert names == [c["command"] for c in menus[""]], language  # same commands, each once
+        assert {"start", "help", "back", "language", "easyread", "privacy", "forget"} <= set(names)
+        assert all(1 <= len(c["description"]) <= 256 for c in menu)
+    for language in two_letter:  # described in the language itself
+        assert menus[language] != menus[""], language
 
 
 async def test_two_workers_given_the_same_update_apply_it_once(

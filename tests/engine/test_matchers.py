@@ -191,3 +191,24 @@ def test_own_words_keeps_what_was_written_up_to_a_limit() -> None:
     assert MATCHERS["own_words"].fn({"max_chars": 5}, m) == "He ha"
     empty = MatchInput("", english_words, frozenset(), "")
     assert MATCHERS["own_words"].fn({"max_chars": 5}, empty) is None
+
+
+def test_a_yes_inside_a_longer_no_is_not_a_yes() -> None:
+    words = {
+        "matcher:yes": "jee|haan",
+        "matcher:no": "nahin|jee nahin",
+        "matcher:unsure": "pata nahin",
+    }
+
+    def lookup(msg: Msg) -> tuple[str, ...]:
+        return word_list(words.get(msg.context, msg.text))
+
+    params = {"yes": "y", "no": "n"}
+    assert MATCHERS["yes_no"].fn(params, MatchInput("jee nahin", lookup)) == "n"
+    assert MATCHERS["yes_no"].fn(params, MatchInput("jee", lookup)) == "y"
+    assert MATCHERS["yes_no"].fn(params, MatchInput("haan nahin", lookup)) is None
+
+
+def test_arabic_keyboard_letters_match_urdu_words() -> None:
+    assert normalise("ٹھيك") == normalise("ٹھیک")  # Arabic yeh and kaf typed for Urdu ones
+    assert normalise("أب") == normalise("اب")

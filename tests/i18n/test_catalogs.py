@@ -82,7 +82,7 @@ def test_missing_message_falls_back_to_english_and_is_reported_once(
         assert tr.pgettext("flow/a", "Not translated yet") == "Not translated yet"
         assert tr.pgettext("flow/a", "Not translated yet") == "Not translated yet"
     assert len([r for r in caplog.records if "missing translation" in r.message]) == 1
-    assert catalogs.missing == {("flow/a", "Not translated yet")}
+    assert catalogs.missing == {("cy", "flow/a", "Not translated yet")}
 
 
 def test_unknown_language_gets_english(tmp_path: Path) -> None:
