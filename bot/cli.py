@@ -42,6 +42,7 @@ def _chat(args: argparse.Namespace, cfg: Config) -> int:
         clock=now,
         language=language,
         source=args.source,
+        ask=args.lang is None and not args.jsonl,  # a person at a terminal chooses
     )
     return 0
 
@@ -186,7 +187,8 @@ def _i18n(args: argparse.Namespace, cfg: Config) -> int:
 
     root = Path(__file__).resolve().parent.parent
     locales = cfg.locales_dir
-    codes = args.lang or [lang.code for lang in SUPPORTED]
+    easy = sorted(p.name for p in locales.glob("*@easyread") if p.is_dir())
+    codes = args.lang or [lang.code for lang in SUPPORTED] + easy
     present = [c for c in codes if tools.po_path(locales, c).exists()]
     if args.action == "extract":
         tools.extract(root, locales / tools.TEMPLATE)

@@ -121,7 +121,7 @@ def test_a_killed_jsonl_chat_resumes_at_the_same_question(spawn) -> None:
 
 @pytest.mark.slow
 def test_ctrl_c_in_the_terminal_then_the_same_user_carries_on(spawn) -> None:
-    first = spawn(["chat", "--user", "ctrl-c"])
+    first = spawn(["chat", "--user", "ctrl-c", "--lang", "en"])
     first.wait_for(lambda out: out.endswith("> "))
     first.send("1")
     first.wait_for(lambda out: "Who is answering" in out and out.endswith("> "))
@@ -129,7 +129,7 @@ def test_ctrl_c_in_the_terminal_then_the_same_user_carries_on(spawn) -> None:
     assert first.proc.wait(timeout=10) == 0
     first.wait_for(lambda out: "Your answers are saved" in out)
 
-    second = spawn(["chat", "--user", "ctrl-c"])
+    second = spawn(["chat", "--user", "ctrl-c", "--lang", "en"])
     second.wait_for(lambda out: out.endswith("> "))
     assert second.output.lstrip().startswith("Welcome back. Here is where we were.\n\nQuestion 1")
     assert "Who is answering these questions" in second.output
@@ -300,12 +300,22 @@ def test_telegram_webhook_sets_the_hook_and_only_takes_updates_with_the_secret(
             assert api.sent(USER) == []
 
             assert api.post_update(hook, update, secret_token="s3cret") == 200
-            welcome = "Hello. This is a short chat"
+            first = "Which language would you like me to use?"
             wait_until(
-                lambda: any(m.get("text", "").startswith(welcome) for m in api.sent(USER)),
-                "the welcome message",
+                lambda: any(m.get("text", "").startswith(first) for m in api.sent(USER)),
+                "the language question",
                 proc,
             )
         finally:
             stop(proc)
         api.assert_clean()
+
+
+def test_i18n_stats_prints_a_table_of_every_language(tmp_path: Path) -> None:
+    result = run(["i18n", "stats"], tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].split() == ["language", "translated", "fuzzy", "machine-drafted", "reviewed"]
+    rows = {line.split()[0]: line.split()[1:] for line in lines[1:]}
+    assert {"cy", "ar", "pa_Arab", "en@easyread"} <= set(rows)
+    assert all(row[0] == "100.0%" for row in rows.values())

@@ -88,9 +88,10 @@ def run(
     clock: Clock,
     language: str | None = None,
     source: str | None = None,
+    ask: bool = False,
 ) -> None:
     """Drive one conversation from ``stdin`` until it ends (EOF)."""
-    opened = conversations.open(user_id, at=clock(), language=language, source=source)
+    opened = conversations.open(user_id, at=clock(), language=language, source=source, ask=ask)
     session = opened.session
     _write(stdout, line(opened.events, session))
     for raw in stdin:

@@ -51,10 +51,11 @@ def run(
     clock: Clock,
     language: str | None = None,
     source: str | None = None,
+    ask: bool = False,
 ) -> None:
     """Chat until the person leaves (end of input or Ctrl-C). Each turn is saved first."""
     width = min(shutil.get_terminal_size().columns, 100) - 1 if stdout.isatty() else None
-    opened = conversations.open(user_id, at=clock(), language=language, source=source)
+    opened = conversations.open(user_id, at=clock(), language=language, source=source, ask=ask)
     _show(stdout, render(opened.events, width))
     try:
         while True:

@@ -60,14 +60,16 @@ class Engine:
         language: str = "en",
         flow: str | None = None,
         source: str | None = None,
+        ask: bool = False,
     ) -> Session:
         """A fresh conversation; call ``start()`` on it for the first messages.
 
         ``source`` is a referral source id (from a deep link); an unknown one is ignored.
+        ``ask``: begin with the language (``language`` suggested first) and Easy Read questions.
         """
         flow_id = flow or self.default_flow
         lang = language if self.catalogs.supports(language) else "en"
-        state = RunState(flow_id, lang, self.flows[flow_id].start, at, at)
+        state = RunState(flow_id, lang, self.flows[flow_id].start, at, at, setup=ask)
         known = self.sources.get(source) if source else None
         if known is not None:
             state.source = known.id

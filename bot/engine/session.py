@@ -6,7 +6,7 @@ import json
 from datetime import timedelta
 
 from bot.engine import texts
-from bot.engine.checkin import CHECK_IN, CheckIns
+from bot.engine.checkin import CHECK_IN
 from bot.engine.events import (
     HELP,
     NOTICE,
@@ -25,13 +25,14 @@ from bot.engine.limits import MAX_INPUT_CHARS, RECENT_KEYS
 from bot.engine.matchers import CRISIS_WORDS, DANGER_WORDS, FREE
 from bot.engine.render import DONE as DONE_OPTION
 from bot.engine.render import EXPLAIN, Renderer
+from bot.engine.setup import EASY_READ, Setup
 from bot.engine.state import DONE, STOPPED, WAITING
 from bot.engine.text import clean, contains_phrase, normalise
 from bot.engine.understand import COMMAND_WORDS
 from bot.i18n import Msg
 
 
-class Session(CheckIns):
+class Session(Setup):
     """A conversation's state plus the engine that moves it."""
 
     @property
@@ -129,6 +130,10 @@ class Session(CheckIns):
             return self._set_language(inp.option)
         if self.state.awaiting == CHECK_IN:
             return self._choose_check_in(inp, r)
+        if self.state.awaiting == EASY_READ:
+            if inp.option not in ("yes", "no"):
+                return [MessageCreated(r.system(texts.UNKNOWN_CHOICE), NOTICE), *self.current()]
+            return self._answer_easy_read(inp.option)
         if self.state.status == DONE:
             return self.command("restart") if inp.option == "restart" else [self._finished(r)]
         if inp.option == EXPLAIN:
@@ -213,10 +218,12 @@ class Session(CheckIns):
             return self._set_language(str(value))
         if kind == CHECK_IN:
             return self.answer_check_in(str(value))
+        if kind == EASY_READ:
+            return self._answer_easy_read(str(value))
         return self.command(str(value))
 
     def _not_understood(self, r: Renderer, raw: str, text: str) -> list[Event]:
-        if self.state.awaiting == CHECK_IN:
+        if self.state.awaiting in (CHECK_IN, EASY_READ):
             return [MessageCreated(r.system(texts.NOT_UNDERSTOOD), REPROMPT), *self.current()]
         if self.state.status == DONE:
             return [self._finished(r)]
@@ -273,6 +280,8 @@ class Session(CheckIns):
         return [notice, *self.current()]
 
     def _back(self, r: Renderer) -> list[Event]:
+        if self.state.setup:  # back in the start questions: choose the language again
+            return [MessageCreated(r.system(texts.BACK), NOTICE), *self._setup_first()]
         if self.state.awaiting and self.state.awaiting != CHECK_IN:
             self.state.awaiting = None
             return self.current()
@@ -310,4 +319,5 @@ class Session(CheckIns):
             ]
         self.state.language, self.state.awaiting = match[0], None
         notice = MessageCreated(self.renderer().system(texts.LANGUAGE_SET), NOTICE)
-        return [LanguageChanged(match[0]), notice, *self.current()]
+        after = self._setup_easy_read() if self.state.setup else self.current()
+        return [LanguageChanged(match[0]), notice, *after]

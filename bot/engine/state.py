@@ -50,6 +50,8 @@ class RunState:
     check_in_due: datetime | None = None
     """When the person asked to be messaged again; kept across restarts until it is used."""
     easy_read: bool = False
+    setup: bool = False
+    """Whether the start questions (language, Easy Read) are still being asked."""
     """Whether the person chose Easy Read: short sentences, everyday words, pictures."""
     source: str | None = None
     """Where the person came from (a deep link's source id), for anonymous statistics."""
@@ -83,6 +85,7 @@ class RunState:
             "check_in_offer": self.check_in_offer,
             "check_in_due": None if self.check_in_due is None else self.check_in_due.isoformat(),
             "easy_read": self.easy_read,
+            "setup": self.setup,
             "source": self.source,
             "preset": {k: _json(v) for k, v in self.preset.items()},
             "recent_keys": list(self.recent_keys),
@@ -116,6 +119,7 @@ class RunState:
                 check_in_offer=_maybe(_int, data.get("check_in_offer")),
                 check_in_due=_maybe(_time, data.get("check_in_due")),
                 easy_read=_bool(data.get("easy_read", False)),
+                setup=_bool(data.get("setup", False)),
                 source=_maybe(_str, data.get("source")),
                 preset={_str(k): _value(v) for k, v in data.get("preset", {}).items()},
                 recent_keys=[_str(k) for k in data.get("recent_keys", [])],

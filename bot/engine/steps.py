@@ -52,8 +52,17 @@ class Steps:
         return Renderer(self.flow, tr, self.state, self.engine.remaining[self.flow.id])
 
     def start(self) -> list[Event]:
-        """Begin the flow: the opening messages up to the first question."""
-        return self._enter(self.flow.start)
+        """Begin: the start questions if asked for, else the opening messages of the flow."""
+        return self._setup_first() if self.state.setup else self._enter(self.flow.start)
+
+    def _setup_first(self) -> list[Event]:
+        raise NotImplementedError  # see Setup
+
+    def _easy_read_question(self, r: Renderer) -> MessageCreated:
+        raise NotImplementedError  # see Setup
+
+    def _language_options(self) -> tuple[OptionView, ...]:
+        raise NotImplementedError  # see Setup
 
     def current(self) -> list[Event]:
         """Show again where the conversation stands (after the program restarted, say)."""
@@ -62,6 +71,8 @@ class Steps:
             return [self._language_picker(r)]
         if self.state.awaiting == "check_in":
             return [self._check_in_question(r)]
+        if self.state.awaiting == "easy_read":
+            return [self._easy_read_question(r)]
         if self.state.status == DONE:
             return [self._finished(r)]
         return [r.question(self.node)]
@@ -225,9 +236,9 @@ class Steps:
         self.state.asked = max(asked, self.state.asked) + 1  # old buttons must go stale
 
     def _language_picker(self, r: Renderer) -> MessageCreated:
-        names = self.engine.catalogs.names
-        options = tuple(OptionView(c, names[c][0]) for c in self.engine.catalogs.languages())
-        text = r.system(texts.PICK_LANGUAGE)
+        options = self._language_options()
+        suggested = self.state.setup and self.state.language != "en"  # from the person's phone
+        text = r.system(texts.PICK_LANGUAGE_SUGGESTED if suggested else texts.PICK_LANGUAGE)
         return MessageCreated(text, "question", options, self.state.node, self.state.asked)
 
     def _finished(self, r: Renderer) -> MessageCreated:

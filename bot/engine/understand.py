@@ -7,6 +7,7 @@ from typing import Any
 
 from bot.engine import texts
 from bot.engine.definition import Call
+from bot.engine.events import MessageCreated
 from bot.engine.matchers import MATCHERS, MatchInput, word_list
 from bot.engine.render import EXPLAIN
 from bot.engine.state import DONE, Value
@@ -45,6 +46,8 @@ class Understanding(Steps):
             return ("language", code) if code else None
         if self.state.awaiting == "check_in":
             return self._understand_check_in(norm)
+        if self.state.awaiting == "easy_read":
+            return self._understand_yes_no(norm, self._easy_read_question(self.renderer()))
         if self.state.status == DONE:
             if norm == normalise(self.renderer().system(texts.START_AGAIN)):
                 return ("command", "restart")
@@ -69,16 +72,20 @@ class Understanding(Steps):
 
     def _understand_check_in(self, norm: str) -> Understood | None:
         """The answer to the check-in offer: its number, its label, yes or no; or a command."""
-        options = self._check_in_question(self.renderer()).options
-        for i, opt in enumerate(options, start=1):
+        return self._understand_yes_no(norm, self._check_in_question(self.renderer()))
+
+    def _understand_yes_no(self, norm: str, asked: MessageCreated) -> Understood | None:
+        """The answer to a yes-or-no question of the engine's own (its ``awaiting`` kind)."""
+        kind = str(self.state.awaiting)
+        for i, opt in enumerate(asked.options, start=1):
             if norm in (str(i), normalise(opt.label)):
-                return ("check_in", opt.id)
+                return (kind, opt.id)
         command = self._command_words(norm)
         if command is not None:
             return command
         m = MatchInput(norm, self._words, self.engine.places, norm)
         said = MATCHERS["yes_no"].fn({"yes": "yes", "no": "no"}, m)
-        return ("check_in", str(said)) if said is not None else None
+        return (kind, str(said)) if said is not None else None
 
     def _localised(self, call: Call) -> Mapping[str, Any]:
         """A ``words`` matcher's parameters with the person's language's words.

@@ -55,15 +55,17 @@ class Conversations:
         at: datetime,
         language: str | None = None,
         source: str | None = None,
+        ask: bool = False,
     ) -> Turn:
         """Where this person's conversation stands: a saved one shown again, or a new one.
 
-        ``source`` (a referral source id from a deep link) is used for a new one only.
+        For a new one only: ``source`` is a referral source id (from a deep link), and ``ask``
+        begins with the language (``language`` suggested) and Easy Read questions.
         """
 
         def step(stored: Stored | None, session: Session | None) -> Decision:
             if session is None or stored is None:
-                return self._new(stored, at, language, source)
+                return self._new(stored, at, language, source, ask)
             if session.check_in_falls_due(at):  # they came back before we messaged them
                 return session, session.check_in(at)
             return Turn(session.reopen(), session, stored.version)  # nothing to write
@@ -125,10 +127,15 @@ class Conversations:
         raise ConcurrentUpdate(self.channel)
 
     def _new(
-        self, stored: Stored | None, at: datetime, language: str | None, source: str | None = None
+        self,
+        stored: Stored | None,
+        at: datetime,
+        language: str | None,
+        source: str | None = None,
+        ask: bool = False,
     ) -> tuple[Session, list[Event]]:
         """A new conversation, saying so if it replaces one that could not be read."""
-        session = self.engine.new_session(at=at, language=language or "en", source=source)
+        session = self.engine.new_session(at=at, language=language or "en", source=source, ask=ask)
         return session, (session.damaged() if stored else []) + session.start()
 
     def purge(self, at: datetime) -> int:

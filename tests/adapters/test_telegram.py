@@ -79,10 +79,12 @@ def data_for(message: dict[str, Any], option: str) -> str:
     return found[0]
 
 
-async def start(api: FakeBotApi, application: Any) -> dict[str, Any]:
+async def start(api: FakeBotApi, application: Any, easy_read: str = "no") -> dict[str, Any]:
+    """A new person: /start, English from the language question, and Easy Read or not."""
     api.send_text(USER, "/start")
     await pump(application)
-    return api.sent(USER)[-1]
+    await tap(api, application, "en")
+    return await tap(api, application, easy_read)
 
 
 async def tap(api: FakeBotApi, application: Any, option: str) -> dict[str, Any]:
@@ -102,13 +104,22 @@ def test_callback_data_round_trips_and_refuses_forgeries() -> None:
 async def test_start_shows_the_welcome_and_a_question_with_buttons(
     api: FakeBotApi, app: Any
 ) -> None:
-    question = await start(api, app)
-    assert texts(api)[0].startswith("Hello. This is a short chat")
+    api.send_text(USER, "/start", language_code="ar")
+    await pump(app)
+    picker = api.sent(USER)[-1]
+    assert picker["text"].startswith("بأي لغة")  # asked in the language the phone reports
+    languages = [data.split(":")[1] for _, data in buttons(picker)]
+    assert languages[0] == "ar" and "en" in languages  # suggested first, but they choose
+    await tap(api, app, "en")
+    easy = api.sent(USER)[-1]
+    assert easy["text"] == "Would you like easy words and pictures?"
+    question = await tap(api, app, "no")
+    assert any(t.startswith("Hello. This is a short chat") for t in texts(api))
     assert question["text"] == "Shall we start?"
     labels = [label for label, _ in buttons(question)]
     assert labels == ["Yes, let's start", "What happens to my answers?", "I don't understand"]
     assert all(len(d.encode()) <= 64 and parse_callback(d) for _, d in buttons(question))
-    assert all("reply_markup" not in m for m in api.sent(USER)[:-1])
+    assert [m for m in api.sent(USER) if "reply_markup" in m] == [question]
 
 
 async def test_tap_moves_on_and_takes_the_old_keyboard_off(api: FakeBotApi, app: Any) -> None:
@@ -226,9 +237,10 @@ async def test_a_duplicate_update_is_applied_once(api: FakeBotApi, app: Any) -> 
     [update] = await app.bot.get_updates(offset=0, timeout=0)
     await app.process_update(update)
     after_first = len(api.sent(USER))
+    answered = sum(1 for name, _ in api.calls if name == "answerCallbackQuery")
     await app.process_update(update)  # Telegram delivers the same update again
     assert len(api.sent(USER)) == after_first
-    assert sum(1 for name, _ in api.calls if name == "answerCallbackQuery") == 1
+    assert sum(1 for name, _ in api.calls if name == "answerCallbackQuery") == answered
 
 
 async def test_a_tap_in_a_group_gets_the_private_chat_link_not_the_screening(
@@ -262,6 +274,8 @@ async def test_a_deep_link_records_the_source_and_skips_the_area_question(
 ) -> None:
     api.send_text(USER, "/start src_leicester_gp")
     await pump(app)
+    await tap(api, app, "en")
+    await tap(api, app, "no")
     await tap(api, app, "start")
     await tap(api, app, "for_myself")
     api.send_text(USER, "40")
@@ -380,10 +394,7 @@ async def test_easy_read_sends_cards_as_photos_with_the_question_as_caption(
         TOKEN, api.base_url, convs, cards=Cards(tmp_path / "cards", fonts)
     )
     async with application:
-        api.send_text(USER, "/start")
-        api.send_text(USER, "/easyread")
-        await pump(application)
-        card = api.sent(USER)[-1]
+        card = await start(api, application, easy_read="yes")
         assert card["caption"] == "Shall we start?" and card["photo"]
         assert next(label for label, _ in buttons(card)) == "Yes, let's start"
         api.tap(USER, card["message_id"], data_for(card, "start"))

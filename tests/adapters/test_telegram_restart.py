@@ -103,6 +103,10 @@ def an_answer(message: dict[str, Any]) -> tuple[str, str]:
     return answers[0]
 
 
+def question_prompt(message: dict[str, Any]) -> str:
+    return buttons(message)[0][1].split(":")[0]
+
+
 def progress(message: dict[str, Any]) -> int:
     found = PROGRESS.match(message["text"])
     assert found, f"no progress line on {message['text']!r}"
@@ -115,9 +119,12 @@ def confirmed(api: FakeBotApi, update_id: int) -> bool:
     return any(int(offset or 0) > update_id for offset in offsets)
 
 
-def tap(bot: Bot, api: FakeBotApi, question: dict[str, Any]) -> dict[str, Any]:
-    """Tap the first answer on ``question``; return the next question once the bot has sent it."""
-    tapped = api.tap(USER, question["message_id"], an_answer(question)[1])
+def tap(
+    bot: Bot, api: FakeBotApi, question: dict[str, Any], option: str | None = None
+) -> dict[str, Any]:
+    """Tap ``option`` (default: the first answer) on ``question``; return the next question."""
+    data = an_answer(question)[1] if option is None else f"{question_prompt(question)}:{option}"
+    tapped = api.tap(USER, question["message_id"], data)
     after = question["message_id"]
     bot.wait_until(lambda: newest_after(api, after), f"the question after {question['text']!r}")
     bot.wait_until(lambda: confirmed(api, tapped["update_id"]), "the tap to be confirmed")
@@ -134,8 +141,9 @@ def test_killed_mid_screening_the_person_taps_the_next_answer_and_carries_on(
         first = Bot(tmp_path, api, "first")
         try:
             api.send_text(USER, "/start")
-            first.wait_until(lambda: questions(api), "the first question")
-            asked = [questions(api)[-1]]  # each question as first sent, buttons and all
+            first.wait_until(lambda: questions(api), "the language question")
+            easy_read = tap(first, api, questions(api)[-1], "en")
+            asked = [tap(first, api, easy_read, "no")]  # each question as first sent
             for _ in range(3):
                 asked.append(tap(first, api, asked[-1]))
             assert [progress(q) for q in asked[1:]] == [1, 2, 3]

@@ -25,3 +25,8 @@ def test_a_shipped_catalog_is_complete(code: str) -> None:
     found = problems(LOCALES, code)
     assert not found, "\n".join(found[:20])
     assert stats(LOCALES, code).percent == 100.0
+
+
+def test_every_supported_language_ships() -> None:
+    missing = sorted(CODES - set(SHIPPED))
+    assert not missing, f"supported but not shipped: {missing}"

@@ -105,12 +105,13 @@ class Handlers:
         if known is not None:
             await self._run(update, context, Command(self.clock(), "start"))
             return
-        opened = functools.partial(  # suggest the language Telegram reports; /language changes it
+        opened = functools.partial(  # the language Telegram reports is suggested; they choose
             self.conversations.open,
             user_id,
             at=self.clock(),
             language=self._language(update),
             source=_source(context.args),
+            ask=True,
         )
         async with self._lock(user_id):
             turn = await asyncio.to_thread(opened)

@@ -179,7 +179,12 @@ class Chats:
         return copy.deepcopy(queued)
 
     def send_text(
-        self, user_id: int, text: str, chat_type: str = "private", chat_id: int | None = None
+        self,
+        user_id: int,
+        text: str,
+        chat_type: str = "private",
+        chat_id: int | None = None,
+        language_code: str = "en",
     ) -> Json:
         """Have a user send a text message (to a private chat with the bot by default).
 
@@ -188,13 +193,15 @@ class Chats:
             text: The message text; a leading ``/command`` gets a bot_command entity.
             chat_type: The type of chat it is sent in.
             chat_id: The chat's id; the user's id for private chats, its negation otherwise.
+            language_code: The language the user's Telegram app is set to.
 
         Returns:
             The queued Update.
         """
         with self._lock:
             sent = self._user_message(user_id, chat_type, chat_id)
-            found = text_message(sent["message_id"], sent["from"], sent["chat"], text)
+            sender = {**sent["from"], "language_code": language_code}
+            found = text_message(sent["message_id"], sender, sent["chat"], text)
         return self.enqueue({"message": found})
 
     def send_sticker(
