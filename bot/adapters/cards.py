@@ -121,6 +121,7 @@ class _Setter:
         self.covered = _covered(path)
         self.script = ImageFont.truetype(str(path), TEXT_SIZE)
         self.latin = ImageFont.truetype(str(fonts_dir / LATIN), TEXT_SIZE)
+        self._widths: dict[str, float] = {}
 
     def runs(self, line: str) -> list[tuple[str, bool]]:
         """(text, in Latin) runs: letters the script font lacks go to the Latin font.
@@ -165,8 +166,14 @@ class _Setter:
         return float(self.script.getlength(run, direction="rtl" if self.rtl else "ltr"))
 
     def width(self, line: str) -> float:
-        """How wide ``line`` is when set."""
-        return sum(self._length(run, latin) for run, latin in self.runs(line))
+        """How wide ``line`` is when set: its words measured once each, plus the spaces."""
+        words = line.split()
+        return sum(self._word(w) for w in words) + self._word(" ") * max(len(words) - 1, 0)
+
+    def _word(self, word: str) -> float:
+        if word not in self._widths:
+            self._widths[word] = sum(self._length(run, latin) for run, latin in self.runs(word))
+        return self._widths[word]
 
     def draw(self, draw: ImageDraw.ImageDraw, line: str, y: int) -> None:
         """Set ``line`` at height ``y``, from the margin on the side the script starts."""

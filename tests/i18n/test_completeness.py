@@ -30,3 +30,8 @@ def test_a_shipped_catalog_is_complete(code: str) -> None:
 def test_every_supported_language_ships() -> None:
     missing = sorted(CODES - set(SHIPPED))
     assert not missing, f"supported but not shipped: {missing}"
+
+
+def test_every_language_has_easy_read() -> None:
+    missing = sorted(c for c in CODES | {"en"} if f"{c}@easyread" not in SHIPPED)
+    assert not missing, f"no Easy Read catalog: {missing}"

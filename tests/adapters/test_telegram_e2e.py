@@ -1,0 +1,189 @@
+"""Whole screenings over real HTTP: polling and webhook, English, Arabic, Easy Read with photos.
+
+A person taps the first real answer of every question (and Done at "choose all that fit")
+until the outcome. The fake Bot API checks every request against the Bot API spec.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.adapters.cards import LATIN, Cards
+from bot.adapters.telegram import build_application
+from bot.adapters.telegram.app import ALLOWED_UPDATES
+from bot.content import build_engine
+from bot.engine import Engine
+from bot.engine.render import FSI, PDI
+from bot.storage import Conversations, ConversationStore, connect, upgrade
+from bot.testing.telegram import FakeBotApi
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+FONTS = Path("/usr/share/fonts/truetype/noto")
+TOKEN = "123:ABC"
+USER = 77
+SECRET = "e2e-secret"
+Send = Callable[[dict[str, Any]], Awaitable[None]]
+
+
+@pytest.fixture(scope="module")
+def real_engine() -> Engine:
+    return build_engine(ROOT / "flows", ROOT / "locales")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+    return port
+
+
+@asynccontextmanager
+async def running(
+    mode: str, api: FakeBotApi, engine: Engine, tmp_path: Path
+) -> AsyncIterator[Send]:
+    """The bot running in ``mode`` ("polling" or "webhook"); yields how to deliver updates."""
+    db = connect(f"sqlite:///{tmp_path / 'e2e.db'}")
+    upgrade(db)
+    convs = Conversations(engine, ConversationStore(db), channel="telegram")
+    cards = Cards(tmp_path / "cards", FONTS) if (FONTS / LATIN).exists() else None
+    app = build_application(TOKEN, api.base_url, convs, cards=cards)
+    async with app:
+        assert app.updater is not None
+        if mode == "polling":
+            await app.updater.start_polling(poll_interval=0, allowed_updates=ALLOWED_UPDATES)
+            send: Send = _queued
+        else:
+            port = free_port()
+            url = f"http://127.0.0.1:{port}/hook"
+            await app.updater.start_webhook(
+                listen="127.0.0.1", port=port, url_path="hook", webhook_url=url,
+                secret_token=SECRET, allowed_updates=ALLOWED_UPDATES,
+            )  # fmt: skip
+
+            async def send(update: dict[str, Any]) -> None:  # from a thread: PTB serves here
+                await asyncio.to_thread(_post, api, url, update)
+
+        await app.start()
+        try:
+            yield send
+        finally:
+            await app.updater.stop()
+            await app.stop()
+    db.dispose()
+
+
+async def _queued(update: dict[str, Any]) -> None:
+    """Polling: the fake's queue already holds the update; the bot fetches it."""
+
+
+def _post(api: FakeBotApi, url: str, update: dict[str, Any]) -> None:
+    assert api.post_update(url, update, secret_token=SECRET) == 200
+
+
+async def replies(api: FakeBotApi, count: int, timeout: float = 20.0) -> list[dict[str, Any]]:
+    """Wait for ``count`` messages to USER in all, until a question (buttons) ends them or the
+    bot falls quiet; return them all."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    seen, quiet_since = -1, loop.time()
+    while loop.time() < deadline:
+        sent = api.sent(USER)
+        if len(sent) != seen:
+            seen, quiet_since = len(sent), loop.time()
+        if len(sent) >= count and (sent[-1].get("reply_markup") or loop.time() - quiet_since > 2.0):
+            break
+        await asyncio.sleep(0.02)
+    return api.sent(USER)
+
+
+def choice(message: dict[str, Any]) -> str | None:
+    """The button to tap: Skip where offered, Done once something is ticked, else the first."""
+    rows = (message.get("reply_markup") or {}).get("inline_keyboard", [])
+    buttons = [(b["text"], b["callback_data"]) for row in rows for b in row]
+    ticked = any(label.startswith("✓ ") for label, _ in buttons)
+    for _, data in buttons:
+        if data.endswith(":_done") and ticked:
+            return str(data)
+    answers = [d for _, d in buttons if not d.endswith((":_explain", ":_done", ":restart"))]
+    skip = [d for d in answers if d.endswith(":skip")]
+    found = (skip or answers or [None])[0]
+    return None if found is None else str(found)
+
+
+async def screening(api: FakeBotApi, send: Send, language: str, easy_read: str) -> list[Any]:
+    """/start, the language, Easy Read or not, then the first answer everywhere to the end."""
+    await send(api.send_text(USER, "/start"))
+    sent = await replies(api, 1)
+    plan = [f":{language}", f":{easy_read}"]
+    for _ in range(60):
+        last = sent[-1]
+        rows = (last.get("reply_markup") or {}).get("inline_keyboard", [])
+        data = [b["callback_data"] for row in rows for b in row]
+        wanted = plan.pop(0) if plan else None
+        tap = next((d for d in data if wanted and d.endswith(wanted)), None) or choice(last)
+        if tap is None:
+            return sent
+        before = len(sent)
+        await send(api.tap(USER, last["message_id"], tap))
+        sent = await replies(api, before + 1)
+    raise AssertionError("the screening did not end")
+
+
+def words(message: dict[str, Any]) -> str:
+    return str(message.get("text") or message.get("caption") or "")
+
+
+@pytest.mark.parametrize("mode", ["polling", "webhook"])
+async def test_a_whole_screening_in_english(mode: str, real_engine: Engine, tmp_path: Path) -> None:
+    with FakeBotApi(token=TOKEN, max_poll=0.2) as api:
+        async with running(mode, api, real_engine, tmp_path) as send:
+            sent = await screening(api, send, "en", "no")
+        api.assert_clean()
+    said = [words(m) for m in sent]
+    assert any(s.startswith("Question 1 of") for s in said)
+    assert any("young carer" in s for s in said)  # the first answers: a child who helps
+    assert said[-1].startswith("Places that can help")  # the outcome ends with where to go
+
+
+@pytest.mark.parametrize("mode", ["polling", "webhook"])
+async def test_a_whole_screening_in_arabic(mode: str, real_engine: Engine, tmp_path: Path) -> None:
+    with FakeBotApi(token=TOKEN, max_poll=0.2) as api:
+        async with running(mode, api, real_engine, tmp_path) as send:
+            sent = await screening(api, send, "ar", "no")
+        api.assert_clean()
+    said = [words(m) for m in sent]
+    arabic = [s for s in said if any("\u0600" <= c <= "\u06ff" for c in s)]
+    assert len(arabic) >= len(said) - 1  # only the language question's own names are not
+    labels = [
+        b["text"]
+        for name, params in api.calls
+        if name in ("sendMessage", "sendPhoto") and params.get("reply_markup")
+        for row in params["reply_markup"]["inline_keyboard"]
+        for b in row
+    ]
+    assert len(labels) > 30
+    assert all(any("\u0600" <= c <= "\u06ff" for c in label) for label in labels[-20:])
+    services = next(s for s in said if "999" in s or FSI in s)
+    assert FSI in services and PDI in services  # phone numbers and names isolated
+
+
+@pytest.mark.skipif(not (FONTS / LATIN).exists(), reason="Noto fonts are not installed")
+async def test_a_whole_screening_in_easy_read_sends_cards(
+    real_engine: Engine, tmp_path: Path
+) -> None:
+    with FakeBotApi(token=TOKEN, max_poll=0.2) as api:
+        async with running("polling", api, real_engine, tmp_path) as send:
+            sent = await screening(api, send, "ur", "yes")
+        api.assert_clean()
+    photos = [m for m in sent if m.get("photo")]
+    assert len(photos) >= 10  # every question and the outcome
+    assert all(m.get("caption") for m in photos)
+    assert len({p["photo"][-1]["file_id"] for p in photos}) <= len(photos)
+    assert list((tmp_path / "cards").glob("*.png"))
