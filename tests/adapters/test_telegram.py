@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
@@ -409,3 +410,15 @@ async def test_easy_read_sends_cards_as_photos_with_the_question_as_caption(
     assert len(photos) == 3
     assert isinstance(photos[-1], str) and photos[-1].startswith("photo-")  # sent by file id
     assert len(list((tmp_path / "cards").glob("*.png"))) == 2
+
+
+async def test_two_taps_racing_on_one_question_apply_once(api: FakeBotApi, app: Any) -> None:
+    question = await start(api, app)
+    api.tap(USER, question["message_id"], data_for(question, "start"))
+    api.tap(USER, question["message_id"], data_for(question, "privacy"))
+    updates = await app.bot.get_updates(offset=0, timeout=0)
+    await asyncio.gather(*(app.process_update(u) for u in updates))
+    convs = app.bot_data["conversations"]
+    session = convs.engine.load_session(convs.store.load("telegram", str(USER)).state)
+    assert len(session.state.answers) == 1  # one of them, not both
+    assert sum(t.startswith("That question has moved on") for t in texts(api)) == 1
