@@ -39,6 +39,8 @@ pytest: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/engine.py
+	$(BIN)/python bench/telegram.py
+	$(BIN)/python bench/telegram.py --http
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache
