@@ -52,7 +52,7 @@ CRISIS_WORDS = N_(
 )
 DANGER_WORDS = N_(
     "matcher:danger",
-    "hurt|hurts me|hurting me|hurting him|hurting her|hit me|hits me|hitting me|not safe|"
+    "hurt me|hurts me|hurting me|hurting him|hurting her|hit me|hits me|hitting me|not safe|"
     "unsafe|i might hurt|i could hurt|afraid of him|afraid of her|scared of him|"
     "scared of her|abuse|abused|abusing|violent|attacked|beats me|kicked me|threatens me|"
     "punched|punch him|punch her|yelled at|shouted at|lost my temper|snapped at him|"

@@ -270,3 +270,21 @@ def test_an_input_whose_key_was_seen_changes_nothing(tiny_engine) -> None:
     reloaded = tiny_engine.load_session(before)
     assert reloaded.resume(Choose(AT, "no", key="update-7")) == [InputRepeated()]
     assert reloaded.resume(Text(AT, "15", key="update-8")) != [InputRepeated()]
+
+
+@pytest.mark.parametrize(
+    ("said", "alarm"),
+    [
+        ("my back hurts", False),
+        ("she hurt her hip", False),
+        ("he hurts me", True),
+        ("I might hurt him", True),
+    ],
+)
+def test_hurt_opens_help_only_when_someone_is_hurting_someone(
+    engine: Engine, said: str, alarm: bool
+) -> None:
+    session = engine.new_session(at=AT)
+    session.start()
+    session.resume(Text(AT, said))
+    assert bool(session.state.alarms) is alarm
