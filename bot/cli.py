@@ -12,7 +12,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from bot.config import Config
-from bot.content import build_engine, load_flows
+from bot.content import build_engine, load_flows, load_organisations
 from bot.engine import FlowError
 
 log = logging.getLogger("carercheck")
@@ -132,10 +132,12 @@ def _run_webhook(application: Any, cfg: Config) -> None:
 
 def _flows_check(args: argparse.Namespace, cfg: Config) -> int:
     flows, services, problems = load_flows(cfg.flows_dir)
-    sources = 0
+    sources = organisations = 0
     if not problems:
         try:
-            sources = len(build_engine(cfg.flows_dir, cfg.locales_dir).sources)
+            engine = build_engine(cfg.flows_dir, cfg.locales_dir)
+            sources = len(engine.sources)
+            organisations = len(load_organisations(cfg.flows_dir, engine))
         except FlowError as exc:
             problems = exc.problems
     for problem in problems:
@@ -144,7 +146,10 @@ def _flows_check(args: argparse.Namespace, cfg: Config) -> int:
         print(f"{len(problems)} problem(s) found", file=sys.stderr)
         return 1
     nodes = sum(len(f.nodes) for f in flows)
-    print(f"ok: {len(flows)} flow(s), {nodes} nodes, {len(services)} services, {sources} sources")
+    print(
+        f"ok: {len(flows)} flow(s), {nodes} nodes, {len(services)} services, {sources} sources, "
+        f"{organisations} organisations"
+    )
     return 0
 
 

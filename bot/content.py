@@ -7,6 +7,7 @@ from pathlib import Path
 from bot.engine import Engine, Flow, FlowError, Problem, Service, parse_flow, parse_services
 from bot.engine.sources import Source, parse_sources
 from bot.i18n import Catalogs
+from bot.referrals import Organisation, parse_organisations
 
 DEFAULT_FLOW = "screening"
 
@@ -41,6 +42,27 @@ def load_sources(flows_dir: Path) -> tuple[list[Source], list[Problem]]:
         except FlowError as exc:
             problems += exc.problems
     return sources, problems
+
+
+def load_organisations(flows_dir: Path, engine: Engine) -> list[Organisation]:
+    """Every organisation in ``flows_dir/organisations/*.yaml``; FlowError lists every problem.
+
+    Age bands are checked against the options of each flow's age question.
+    """
+    ages = set()
+    for flow in engine.flows.values():
+        node = flow.find_result_node(flow.age_result) if flow.age_result else None
+        ages |= {o.id for o in node.options} if node else set()
+    found: list[Organisation] = []
+    problems: list[Problem] = []
+    for path in sorted((flows_dir / "organisations").glob("*.yaml")):
+        try:
+            found += parse_organisations(path.read_text(encoding="utf-8"), _name(path), ages)
+        except FlowError as exc:
+            problems += exc.problems
+    if problems:
+        raise FlowError(problems)
+    return found
 
 
 def build_engine(flows_dir: Path, locales_dir: Path | None = None) -> Engine:
