@@ -8,10 +8,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-import yaml
-
-from bot.engine.errors import FlowError, Problem
-from bot.engine.limits import MAX_SIGNPOSTS, SPEC_VERSIONS
+from bot.engine.datafile import read_entries
+from bot.engine.limits import MAX_SIGNPOSTS
 
 NATIONAL = "national"
 OUTWARD = re.compile(r"([a-z]{1,2})(\d[a-z\d]?)")  # a UK postcode's first part: LE1, LE15, PE9
@@ -169,25 +167,4 @@ def _service(item: Mapping[str, Any]) -> Service:
 
 def parse_services(text: str, source: str) -> list[Service]:
     """Parse one services file; raise FlowError listing every problem."""
-    try:
-        raw = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise FlowError([Problem(source, None, None, f"not valid YAML: {exc}")]) from exc
-    if not isinstance(raw, dict) or str(raw.get("spec_version")) not in SPEC_VERSIONS:
-        raise FlowError([Problem(source, None, None, "needs spec_version and services")])
-    items = raw.get("services")
-    if not isinstance(items, list):
-        raise FlowError([Problem(source, None, None, "services must be a list")])
-    services: list[Service] = []
-    problems: list[Problem] = []
-    for item in items:
-        sid = str(item.get("id")) if isinstance(item, dict) else None
-        try:
-            if not isinstance(item, dict):
-                raise ValueError("each service must be a mapping")
-            services.append(_service(item))
-        except ValueError as exc:
-            problems.append(Problem(source, None, sid, str(exc)))
-    if problems:
-        raise FlowError(problems)
-    return services
+    return read_entries(text, source, "services", _service)

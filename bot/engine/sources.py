@@ -11,10 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-import yaml
-
-from bot.engine.errors import FlowError, Problem
-from bot.engine.limits import SPEC_VERSIONS
+from bot.engine.datafile import read_entries
 
 SOURCE_ID = re.compile(r"[a-z0-9_]{1,40}")
 """Source ids: short, so ``src_<id>`` fits Telegram's 64-character start parameter."""
@@ -33,26 +30,7 @@ class Source:
 
 def parse_sources(text: str, origin: str) -> list[Source]:
     """Parse one sources file; raise FlowError listing every problem."""
-    try:
-        raw = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise FlowError([Problem(origin, None, None, f"not valid YAML: {exc}")]) from exc
-    if not isinstance(raw, dict) or str(raw.get("spec_version")) not in SPEC_VERSIONS:
-        raise FlowError([Problem(origin, None, None, "needs spec_version and sources")])
-    items = raw.get("sources")
-    if not isinstance(items, list):
-        raise FlowError([Problem(origin, None, None, "sources must be a list")])
-    sources: list[Source] = []
-    problems: list[Problem] = []
-    for item in items:
-        sid = str(item.get("id")) if isinstance(item, dict) else None
-        try:
-            sources.append(_source(item))
-        except ValueError as exc:
-            problems.append(Problem(origin, None, sid, str(exc)))
-    if problems:
-        raise FlowError(problems)
-    return sources
+    return read_entries(text, origin, "sources", _source)
 
 
 def _source(item: Any) -> Source:

@@ -14,12 +14,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-import yaml
 from email_validator import EmailNotValidError, validate_email
 
+from bot.engine.datafile import read_entries
 from bot.engine.definition import ROLES
 from bot.engine.errors import FlowError, Problem
-from bot.engine.limits import SPEC_VERSIONS
 from bot.engine.services import Contact, Service, reach
 
 ORG_ID = re.compile(r"[a-z][a-z0-9_]{0,63}")
@@ -92,31 +91,12 @@ def _as_service(org: Organisation) -> Service:
 
 def parse_organisations(text: str, origin: str, ages: Iterable[str]) -> list[Organisation]:
     """Parse one organisations file; ``ages`` are the flows' age bands. FlowError on problems."""
-    try:
-        raw = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise FlowError([Problem(origin, None, None, f"not valid YAML: {exc}")]) from exc
-    if not isinstance(raw, dict) or str(raw.get("spec_version")) not in SPEC_VERSIONS:
-        raise FlowError([Problem(origin, None, None, "needs spec_version and organisations")])
-    items = raw.get("organisations")
-    if not isinstance(items, list):
-        raise FlowError([Problem(origin, None, None, "organisations must be a list")])
-    found: list[Organisation] = []
-    problems: list[Problem] = []
-    for item in items:
-        oid = str(item.get("id")) if isinstance(item, dict) else None
-        try:
-            found.append(_organisation(item, frozenset(ages)))
-        except ValueError as exc:
-            problems.append(Problem(origin, None, oid, str(exc)))
+    known = frozenset(ages)
+    found = read_entries(text, origin, "organisations", lambda item: _organisation(item, known))
     ids = [o.id for o in found]
-    problems += [
-        Problem(origin, None, i, "duplicate organisation id")
-        for i in sorted(set(ids))
-        if ids.count(i) > 1
-    ]
-    if problems:
-        raise FlowError(problems)
+    twice = sorted(i for i in set(ids) if ids.count(i) > 1)
+    if twice:
+        raise FlowError([Problem(origin, None, i, "duplicate organisation id") for i in twice])
     return found
 
 
