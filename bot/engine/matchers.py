@@ -10,7 +10,7 @@ from typing import Any
 from bot.engine.registry import Param, Registry, strs
 from bot.engine.services import OUTWARD, area_key
 from bot.engine.state import Value
-from bot.engine.text import contains_phrase, normalise, outside, parse_number, phrase_spans
+from bot.engine.text import contains_any, normalise, outside, parse_number, phrase_spans
 from bot.i18n import N_, Msg
 
 
@@ -74,7 +74,7 @@ def word_list(raw: str) -> tuple[str, ...]:
 
 
 def _any(text: str, phrases: tuple[str, ...]) -> bool:
-    return any(contains_phrase(text, p) for p in phrases)
+    return contains_any(text, phrases)
 
 
 _ID = (str,)

@@ -27,7 +27,7 @@ from bot.engine.render import DONE as DONE_OPTION
 from bot.engine.render import EXPLAIN, Renderer
 from bot.engine.setup import EASY_READ, Setup
 from bot.engine.state import DONE, STOPPED, WAITING
-from bot.engine.text import clean, contains_phrase, normalise
+from bot.engine.text import clean, contains_any, normalise
 from bot.engine.understand import COMMAND_WORDS
 from bot.i18n import Msg
 
@@ -105,9 +105,9 @@ class Session(Setup):
     def _alarm(self, text: str) -> tuple[str, Msg] | None:
         """("crisis" or "safeguarding", what to say) when the words call for help now."""
         norm = normalise(text)
-        if any(contains_phrase(norm, w) for w in self._words(CRISIS_WORDS)):
+        if contains_any(norm, self._words(CRISIS_WORDS)):
             return "crisis", texts.CRISIS
-        if any(contains_phrase(norm, w) for w in self._words(DANGER_WORDS)):
+        if contains_any(norm, self._words(DANGER_WORDS)):
             return "safeguarding", texts.DANGER
         return None
 

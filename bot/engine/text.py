@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
+from functools import lru_cache
 
 _PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
 _KEEP = ("L", "N", "M")  # letters, digits, combining marks (Gurmukhi, Bengali, Arabic vowels)
@@ -71,6 +72,26 @@ def contains_phrase(haystack: str, phrase: str) -> bool:
     if len(phrase) == 1:
         return haystack == phrase
     return f" {phrase} " in f" {haystack} "
+
+
+def contains_any(haystack: str, phrases: tuple[str, ...]) -> bool:
+    """Whether any of ``phrases`` occurs in ``haystack`` (as ``contains_phrase`` would say).
+
+    The phrases are matched by one regular expression, compiled once per list: crisis and
+    danger words are looked for in every message, so this is on every turn's path.
+    """
+    if len(haystack) == 1 and haystack in phrases:
+        return True
+    pattern = _alternation(phrases)
+    return pattern is not None and pattern.search(haystack) is not None
+
+
+@lru_cache(maxsize=512)
+def _alternation(phrases: tuple[str, ...]) -> re.Pattern[str] | None:
+    longer = sorted((p for p in phrases if len(p) > 1), key=len, reverse=True)
+    if not longer:
+        return None
+    return re.compile("(?:^| )(?:" + "|".join(map(re.escape, longer)) + ")(?= |$)")
 
 
 def phrase_spans(haystack: str, phrases: tuple[str, ...]) -> list[tuple[int, int]]:

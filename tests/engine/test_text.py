@@ -3,8 +3,18 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from bot.engine.text import clean, contains_phrase, fill, normalise, parse_number, placeholders
+from bot.engine.text import (
+    clean,
+    contains_any,
+    contains_phrase,
+    fill,
+    normalise,
+    parse_number,
+    placeholders,
+)
 
 # description, text, normalised
 NORMALISE = [
@@ -144,3 +154,13 @@ def test_parse_number(text: str, expected: int | None) -> None:
 )
 def test_contains_phrase(haystack: str, phrase: str, expected: bool) -> None:
     assert contains_phrase(haystack, phrase) is expected
+
+
+@given(
+    st.lists(st.sampled_from(["a", "ab", "no", "not safe", "hit me", "x y z", "y"]), max_size=6),
+    st.lists(st.sampled_from(["a", "ab", "no", "not", "safe", "hit", "me", "x", "y", "z"])),
+)
+def test_contains_any_agrees_with_contains_phrase(phrases: list[str], words: list[str]) -> None:
+    haystack = " ".join(words)
+    expected = any(contains_phrase(haystack, p) for p in phrases)
+    assert contains_any(haystack, tuple(phrases)) is expected
