@@ -422,3 +422,16 @@ async def test_two_taps_racing_on_one_question_apply_once(api: FakeBotApi, app: 
     session = convs.engine.load_session(convs.store.load("telegram", str(USER)).state)
     assert len(session.state.answers) == 1  # one of them, not both
     assert sum(t.startswith("That question has moved on") for t in texts(api)) == 1
+
+
+async def test_turns_work_on_either_database(api: FakeBotApi, real_engine: Engine, db) -> None:
+    """SQLite turns run on the event loop, PostgreSQL turns in a worker thread."""
+    convs = Conversations(real_engine, ConversationStore(db), channel="telegram")
+    application = build_application(TOKEN, api.base_url, convs)
+    async with application:
+        question = await start(api, application)
+        assert question["text"] == "Shall we start?"
+        nxt = await tap(api, application, "start")
+    assert nxt["text"].startswith("Question 1 of 13\nWho is answering")
+    stored = convs.store.load("telegram", str(USER))
+    assert stored is not None and convs.engine.load_session(stored.state).state.answers
