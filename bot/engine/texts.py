@@ -14,7 +14,9 @@ TOO_LONG = N_(
     "Please choose one of the answers.",
 )
 STALE = N_("system", "That question has moved on. Here is the question we are on now.")
-UNKNOWN_CHOICE = N_("system", "That choice does not belong to this question. Here it is again.")
+UNKNOWN_CHOICE = N_(
+    "system", "That choice does not belong to this question. Here is the question again."
+)
 BACK = N_("system", "OK, let's go back one question.")
 BACK_AT_START = N_("system", "This is the first question, so there is nothing to go back to.")
 RESTARTED = N_("system", "OK, we are starting again from the beginning.")
@@ -47,7 +49,7 @@ STOP_MINUTES = NP_(
 WELCOME_BACK = N_("system", "Welcome back. Here is where we were.")
 FINISHED = N_(
     "system",
-    "We have finished these questions. You can read your answer above. "
+    "We have finished these questions. You can read what I think above. "
     "If you want to go through them again, choose Start again.",
 )
 START_AGAIN = N_("system", "Start again")
