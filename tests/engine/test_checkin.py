@@ -86,7 +86,9 @@ def test_anything_else_at_the_offer_asks_again(engine: Engine) -> None:
     assert texts(again)[-1] == events[-1].text
     assert session.state.awaiting == "check_in"
     forged = session.resume(Choose(AT, "maybe", prompt=session.state.asked))
-    assert texts(forged)[0] == "That choice does not belong to this question. Here is the question again."
+    assert texts(forged)[0] == (
+        "That choice does not belong to this question. Here is the question again."
+    )
     stale = session.resume(Choose(AT, "yes", prompt=1))
     assert texts(stale)[0].startswith("That question has moved on.")
     assert session.state.check_in_due is None
