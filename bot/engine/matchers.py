@@ -93,9 +93,18 @@ def yes_no(p: Mapping[str, Any], m: MatchInput) -> Value | None:
     return str(p["yes"] if said_yes else p["no"])
 
 
-@MATCHERS.register("words", Param("option", _ID), Param("words", (list,), items=(str,)))
+@MATCHERS.register(
+    "words",
+    Param("option", _ID),
+    Param("words", (list,), items=(str,)),
+    Param("note", _ID, required=False),
+)
 def words(p: Mapping[str, Any], m: MatchInput) -> Value | None:
-    """The option, when any of its words or phrases appears as whole words."""
+    """The option, when any of its words or phrases appears as whole words.
+
+    ``note`` is for translators only (why these words choose this option); it is extracted
+    with the list and never matched.
+    """
     phrases = tuple(normalise(w) for w in strs(p["words"]))
     return str(p["option"]) if _any(m.text, phrases) else None
 

@@ -76,7 +76,9 @@ def _word_lists(node: yaml.MappingNode, context: str) -> Iterator[Extracted]:
             "people write in your language, and only those English words that mean nothing "
             "else in it: this list replaces the English one."
         )
-        yield (words.start_mark.line + 1, "pgettext", (f"{context}:words", text), [comment])
+        note = _get(call, "note")
+        comments = [comment, str(note.value)] if isinstance(note, yaml.ScalarNode) else [comment]
+        yield (words.start_mark.line + 1, "pgettext", (f"{context}:words", text), comments)
 
 
 def _services(root: yaml.MappingNode) -> Iterator[Extracted]:

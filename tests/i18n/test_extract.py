@@ -69,3 +69,9 @@ def test_the_template_names_flow_and_node_for_translators() -> None:
     assert "#. flow screening, node welcome: question" in text
     assert "\n#: " not in text  # no file:line: the template changes only when a text does
     assert str(ROOT) not in text  # no machine paths in the template
+
+
+def test_a_word_lists_note_reaches_translators() -> None:
+    text = (ROOT / "locales" / "carercheck.pot").read_text(encoding="utf-8")
+    at = text.index('msgctxt "screening/who_answering:words"\nmsgid ""\n"care worker')
+    assert "#. On purpose: a paid carer who types their job" in text[at - 500 : at]
