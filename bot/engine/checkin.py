@@ -13,13 +13,11 @@ from datetime import datetime, timedelta
 from bot.engine import texts
 from bot.engine.events import (
     NOTICE,
-    QUESTION,
     CheckInCancelled,
     CheckInScheduled,
     Event,
     ForgetRequested,
     MessageCreated,
-    OptionView,
     SessionRestarted,
 )
 from bot.engine.render import Renderer
@@ -45,13 +43,14 @@ class CheckIns(Understanding):
 
     def _check_in_question(self, r: Renderer) -> MessageCreated:
         """The check-in offer as a question with a yes and a no."""
-        months = max(1, round((self.state.check_in_offer or 0) / DAYS_A_MONTH))
-        options = (
-            OptionView(YES, r.system(texts.CHECK_IN_YES)),
-            OptionView(NO, r.system(texts.CHECK_IN_NO)),
+        text = r.plural(texts.CHECK_IN_ASK, self._check_in_months())
+        return self._yes_no_question(
+            text, r.system(texts.CHECK_IN_YES), r.system(texts.CHECK_IN_NO)
         )
-        text = r.plural(texts.CHECK_IN_ASK, months)
-        return MessageCreated(text, QUESTION, options, self.state.node, self.state.asked)
+
+    def _check_in_months(self) -> int:
+        """The offered wait in whole months, as the person is told it (at least one)."""
+        return max(1, round((self.state.check_in_offer or 0) / DAYS_A_MONTH))
 
     def answer_check_in(self, option: str) -> list[Event]:
         """Record the answer to the offer: a yes sets the date, a no clears any."""
@@ -60,8 +59,9 @@ class CheckIns(Understanding):
         if option == YES:
             due = self.state.updated_at + timedelta(days=days)
             self.state.check_in_due = due
-            months = max(1, round(days / DAYS_A_MONTH))
-            agreed = MessageCreated(r.plural(texts.CHECK_IN_AGREED, months), NOTICE)
+            agreed = MessageCreated(
+                r.plural(texts.CHECK_IN_AGREED, self._check_in_months()), NOTICE
+            )
             return [CheckInScheduled(due), agreed]
         self.state.check_in_due = None
         return [CheckInCancelled(), MessageCreated(r.system(texts.CHECK_IN_DECLINED), NOTICE)]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import timedelta
 
 from bot.engine import texts
@@ -129,11 +130,9 @@ class Session(Setup):
         if self.state.awaiting == "language":
             return self._set_language(inp.option)
         if self.state.awaiting == CHECK_IN:
-            return self._choose_check_in(inp, r)
+            return self._choose_own(inp, r, self._check_in_question(r), self.answer_check_in)
         if self.state.awaiting == EASY_READ:
-            if inp.option not in ("yes", "no"):
-                return [MessageCreated(r.system(texts.UNKNOWN_CHOICE), NOTICE), *self.current()]
-            return self._answer_easy_read(inp.option)
+            return self._choose_own(inp, r, self._easy_read_question(r), self._answer_easy_read)
         if self.state.status == DONE:
             return self.command("restart") if inp.option == "restart" else [self._finished(r)]
         if inp.option == EXPLAIN:
@@ -146,12 +145,19 @@ class Session(Setup):
             return [MessageCreated(r.system(texts.UNKNOWN_CHOICE), NOTICE), r.question(self.node)]
         return self._answer(inp.option)
 
-    def _choose_check_in(self, inp: Choose, r: Renderer) -> list[Event]:
+    def _choose_own(
+        self,
+        inp: Choose,
+        r: Renderer,
+        asked: MessageCreated,
+        answer: Callable[[str], list[Event]],
+    ) -> list[Event]:
+        """A tap at one of the engine's own questions (check-in, Easy Read)."""
         if inp.prompt is not None and inp.prompt != self.state.asked:
             return [MessageCreated(r.system(texts.STALE), NOTICE), *self.current()]
-        if inp.option not in {o.id for o in self._check_in_question(r).options}:
+        if inp.option not in {o.id for o in asked.options}:
             return [MessageCreated(r.system(texts.UNKNOWN_CHOICE), NOTICE), *self.current()]
-        return self.answer_check_in(inp.option)
+        return answer(inp.option)
 
     def _choose_many(self, inp: ChooseMany) -> list[Event]:
         r = self.renderer()
@@ -271,9 +277,7 @@ class Session(Setup):
         if name == "forget":
             return self.forget()
         if name == "easyread":
-            self.state.easy_read = not self.state.easy_read
-            said = texts.EASY_READ_ON if self.state.easy_read else texts.EASY_READ_OFF
-            return [MessageCreated(self.renderer().system(said), NOTICE), *self.current()]
+            return [self._use_easy_read(not self.state.easy_read), *self.current()]
         if name == "privacy":
             return [MessageCreated(r.system(texts.PRIVACY), NOTICE), *self.current()]
         notice = MessageCreated(r.system(texts.UNKNOWN_COMMAND), NOTICE)

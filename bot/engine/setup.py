@@ -9,13 +9,12 @@ they want easy words and pictures. Both can be changed later (``/language``, ``/
 from __future__ import annotations
 
 from bot.engine import texts
-from bot.engine.checkin import CheckIns
-from bot.engine.events import NOTICE, QUESTION, Event, MessageCreated, OptionView
+from bot.engine.checkin import YES, CheckIns
+from bot.engine.events import NOTICE, Event, MessageCreated, OptionView
 from bot.engine.render import Renderer
 
 LANGUAGE = "language"
 EASY_READ = "easy_read"
-YES, NO = "yes", "no"
 
 
 class Setup(CheckIns):
@@ -42,18 +41,20 @@ class Setup(CheckIns):
         return self._enter(self.flow.start)
 
     def _easy_read_question(self, r: Renderer) -> MessageCreated:
-        options = (
-            OptionView(YES, r.system(texts.EASY_READ_YES)),
-            OptionView(NO, r.system(texts.EASY_READ_NO)),
-        )
         text = r.system(texts.EASY_READ_ASK)
-        return MessageCreated(text, QUESTION, options, self.state.node, self.state.asked)
+        return self._yes_no_question(
+            text, r.system(texts.EASY_READ_YES), r.system(texts.EASY_READ_NO)
+        )
 
     def _answer_easy_read(self, option: str) -> list[Event]:
         """Use Easy Read or not, say how to change it, and begin."""
-        self.state.easy_read = option == YES
-        said = texts.EASY_READ_ON if self.state.easy_read else texts.EASY_READ_OFF
-        return [MessageCreated(self.renderer().system(said), NOTICE), *self._setup_done()]
+        return [self._use_easy_read(option == YES), *self._setup_done()]
+
+    def _use_easy_read(self, on: bool) -> MessageCreated:
+        """Switch Easy Read on or off, and say so (in the register now in use)."""
+        self.state.easy_read = on
+        said = texts.EASY_READ_ON if on else texts.EASY_READ_OFF
+        return MessageCreated(self.renderer().system(said), NOTICE)
 
     def _language_options(self) -> tuple[OptionView, ...]:
         """Every language in its own name; in the start questions the suggested one first."""

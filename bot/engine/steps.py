@@ -10,6 +10,7 @@ from bot.engine.conditions import Context
 from bot.engine.definition import Flow, Node
 from bot.engine.events import (
     NOTICE,
+    QUESTION,
     SIGNPOSTS,
     URGENT,
     Event,
@@ -234,6 +235,11 @@ class Steps:
                 break
             self._answer(value)
         self.state.asked = max(asked, self.state.asked) + 1  # old buttons must go stale
+
+    def _yes_no_question(self, text: str, yes: str, no: str) -> MessageCreated:
+        """One of the engine's own questions (check-in, Easy Read): a yes and a no button."""
+        options = (OptionView("yes", yes), OptionView("no", no))
+        return MessageCreated(text, QUESTION, options, self.state.node, self.state.asked)
 
     def _language_picker(self, r: Renderer) -> MessageCreated:
         options = self._language_options()
