@@ -45,7 +45,7 @@ class Understanding(Steps):
             code = self._match_language(norm)
             return ("language", code) if code else None
         if self.state.awaiting == "check_in":
-            return self._understand_check_in(norm)
+            return self._understand_yes_no(norm, self._check_in_question(self.renderer()))
         if self.state.awaiting == "easy_read":
             return self._understand_yes_no(norm, self._easy_read_question(self.renderer()))
         if self.state.status == DONE:
@@ -70,12 +70,11 @@ class Understanding(Steps):
                 return ("answer", value)
         return None
 
-    def _understand_check_in(self, norm: str) -> Understood | None:
-        """The answer to the check-in offer: its number, its label, yes or no; or a command."""
-        return self._understand_yes_no(norm, self._check_in_question(self.renderer()))
-
     def _understand_yes_no(self, norm: str, asked: MessageCreated) -> Understood | None:
-        """The answer to a yes-or-no question of the engine's own (its ``awaiting`` kind)."""
+        """The answer to one of the engine's own yes-or-no questions (check-in, Easy Read).
+
+        Its number, its label, a yes or a no in words, or a command.
+        """
         kind = str(self.state.awaiting)
         for i, opt in enumerate(asked.options, start=1):
             if norm in (str(i), normalise(opt.label)):

@@ -79,13 +79,24 @@ def run(
     if easy_read:
         opened = conversations.turn(user, Command(at, "easyread"))
     steps = [{"in": None, "out": json.loads(line(opened.events, opened.session))}]
-    inputs = golden.inputs if language == "en" else neutral_inputs(engine, golden)
+    inputs = golden.inputs if language == "en" else _neutral(engine, golden)
     for raw in inputs:
         at += STEP
         turn = conversations.turn(user, parse(json.dumps(raw), at))
         steps.append({"in": raw, "out": json.loads(line(turn.events, turn.session))})
     db.dispose()
     return steps
+
+
+_NEUTRAL: dict[tuple[int, Path], list[dict[str, Any]]] = {}
+
+
+def _neutral(engine: Engine, golden: Golden) -> list[dict[str, Any]]:
+    """``neutral_inputs``, worked out once per golden, not once per language."""
+    key = (id(engine), golden.path)
+    if key not in _NEUTRAL:
+        _NEUTRAL[key] = neutral_inputs(engine, golden)
+    return _NEUTRAL[key]
 
 
 def neutral_inputs(engine: Engine, golden: Golden) -> list[dict[str, Any]]:
