@@ -11,8 +11,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from bot.cli_referrals import NO_KEY, add_parsers, load_cipher
 from bot.config import Config
-from bot.content import build_engine, load_flows, load_organisations
+from bot.content import build_engine, load_flows
 from bot.engine import FlowError
 
 log = logging.getLogger("carercheck")
@@ -30,7 +31,8 @@ def _chat(args: argparse.Namespace, cfg: Config) -> int:
     engine = build_engine(cfg.flows_dir, cfg.locales_dir)
     db = connect(cfg.database_url)
     upgrade(db)
-    conversations = Conversations(engine, ConversationStore(db), channel="terminal")
+    cipher = load_cipher(cfg, demo=True)
+    conversations = Conversations(engine, ConversationStore(db), channel="terminal", cipher=cipher)
     conversations.purge(now())
     driver = jsonl if args.jsonl else terminal
     language = args.lang or cfg.default_language
@@ -73,10 +75,14 @@ def _telegram(args: argparse.Namespace, cfg: Config) -> int:
         print(problem, file=sys.stderr)
         return 2
     assert cfg.telegram_bot_token is not None  # _telegram_problem checked it
+    cipher = load_cipher(cfg)
+    if cipher is None:  # a real service never stores contact details unencrypted
+        print(NO_KEY, file=sys.stderr)
+        return 2
     engine = build_engine(cfg.flows_dir, cfg.locales_dir)
     db = connect(cfg.database_url)
     upgrade(db)
-    conversations = Conversations(engine, ConversationStore(db), channel="telegram")
+    conversations = Conversations(engine, ConversationStore(db), channel="telegram", cipher=cipher)
     token = cfg.telegram_bot_token.reveal()
     application = build_application(
         token,
@@ -137,7 +143,7 @@ def _flows_check(args: argparse.Namespace, cfg: Config) -> int:
         try:
             engine = build_engine(cfg.flows_dir, cfg.locales_dir)
             sources = len(engine.sources)
-            organisations = len(load_organisations(cfg.flows_dir, engine))
+            organisations = len(engine.organisations)
         except FlowError as exc:
             problems = exc.problems
     for problem in problems:
@@ -277,6 +283,7 @@ def parser() -> argparse.ArgumentParser:
     db.add_argument("action", choices=["upgrade", "downgrade", "current", "purge"])
     db.add_argument("revision", nargs="?")
     db.set_defaults(fn=_db)
+    add_parsers(sub)
     easyread = sub.add_parser("easyread", help="Easy Read picture cards")
     easyread.add_argument("action", choices=["cards"], help="cards: draw every card now")
     easyread.add_argument("--lang", nargs="*", help="only these languages")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 PREFIX = "CARERCHECK_"
@@ -58,6 +58,23 @@ class Config:
     check_in_every_seconds: float = 900.0
     cards_dir: Path = Path("carercheck-cards")
     fonts_dir: Path = Path("/usr/share/fonts/truetype/noto")
+    encryption_keys: tuple[Secret, ...] = ()
+    """Fernet keys, newest first: the first encrypts, every one decrypts."""
+    key_file: Path = Path("carercheck.key")
+    """Where the terminal demo keeps the key it makes when none is configured."""
+    dashboard_url: str = "http://127.0.0.1:8080"
+    smtp_host: str | None = None
+    smtp_port: int = 587
+    smtp_username: str | None = None
+    smtp_password: Secret | None = None
+    smtp_starttls: bool = True
+    smtp_from: str = "carercheck@localhost"
+    delivery_max_attempts: int = 15
+    delivery_backoff_seconds: float = 30.0
+    delivery_backoff_max_seconds: float = 3600.0
+    worker_every_seconds: float = 5.0
+    webhook_secrets: dict[str, Secret] = field(default_factory=dict)
+    """Every ``CARERCHECK_WEBHOOK_SECRET_*`` setting, by its full name (organisations name them)."""
 
     @classmethod
     def load(cls, environ: dict[str, str] | None = None, dotenv: Path | None = None) -> Config:
@@ -86,6 +103,27 @@ class Config:
             check_in_every_seconds=float(get("CHECK_IN_EVERY_SECONDS", "900")),
             cards_dir=Path(get("CARDS_DIR", "carercheck-cards")),
             fonts_dir=Path(get("FONTS_DIR", "/usr/share/fonts/truetype/noto")),
+            encryption_keys=tuple(
+                Secret(k.strip()) for k in get("ENCRYPTION_KEYS", "").split(",") if k.strip()
+            ),
+            key_file=Path(get("KEY_FILE", "carercheck.key")),
+            dashboard_url=get("DASHBOARD_URL", "http://127.0.0.1:8080").rstrip("/"),
+            smtp_host=get("SMTP_HOST", "") or None,
+            smtp_port=int(get("SMTP_PORT", "587")),
+            smtp_username=get("SMTP_USERNAME", "") or None,
+            smtp_password=_optional_secret(get("SMTP_PASSWORD", "")),
+            smtp_starttls=_flag(get("SMTP_STARTTLS", "yes")),
+            smtp_from=get("SMTP_FROM", "carercheck@localhost"),
+            delivery_max_attempts=int(get("DELIVERY_MAX_ATTEMPTS", "15")),
+            delivery_backoff_seconds=float(get("DELIVERY_BACKOFF_SECONDS", "30")),
+            delivery_backoff_max_seconds=float(get("DELIVERY_BACKOFF_MAX_SECONDS", "3600")),
+            worker_every_seconds=float(get("WORKER_EVERY_SECONDS", "5")),
+            webhook_secrets={
+                key: Secret(value)
+                for source in (file_values, env)
+                for key, value in source.items()
+                if key.startswith(PREFIX + "WEBHOOK_SECRET_") and value
+            },
         )
 
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 from bot.engine import Engine, Flow, FlowError, Problem, Service, parse_flow, parse_services
+from bot.engine.organisations import Organisation, parse_organisations
 from bot.engine.sources import Source, parse_sources
 from bot.i18n import Catalogs
-from bot.referrals import Organisation, parse_organisations
 
 DEFAULT_FLOW = "screening"
 
@@ -44,13 +45,13 @@ def load_sources(flows_dir: Path) -> tuple[list[Source], list[Problem]]:
     return sources, problems
 
 
-def load_organisations(flows_dir: Path, engine: Engine) -> list[Organisation]:
+def load_organisations(flows_dir: Path, flows: Iterable[Flow]) -> list[Organisation]:
     """Every organisation in ``flows_dir/organisations/*.yaml``; FlowError lists every problem.
 
     Age bands are checked against the options of each flow's age question.
     """
     ages = set()
-    for flow in engine.flows.values():
+    for flow in flows:
         node = flow.find_result_node(flow.age_result) if flow.age_result else None
         ages |= {o.id for o in node.options} if node else set()
     found: list[Organisation] = []
@@ -73,7 +74,15 @@ def build_engine(flows_dir: Path, locales_dir: Path | None = None) -> Engine:
         raise FlowError(problems + more)
     ids = {f.id for f in flows}
     default = DEFAULT_FLOW if DEFAULT_FLOW in ids else flows[0].id
-    return Engine(flows, services, Catalogs(locales_dir), default_flow=default, sources=sources)
+    organisations = load_organisations(flows_dir, flows)
+    return Engine(
+        flows,
+        services,
+        Catalogs(locales_dir),
+        default_flow=default,
+        sources=sources,
+        organisations=organisations,
+    )
 
 
 def _name(path: Path) -> str:

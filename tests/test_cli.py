@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.storage.crypto import Cipher
 from bot.testing.telegram import FakeBotApi, updates
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -191,7 +192,7 @@ def test_flows_diagram_unknown_flow(tmp_path: Path) -> None:
 def test_db_upgrade_and_downgrade(tmp_path: Path) -> None:
     up = run(["db", "upgrade"], tmp_path)
     assert up.returncode == 0, up.stderr
-    assert "database at revision 0002" in up.stdout
+    assert "database at revision 0003" in up.stdout
     assert (tmp_path / "chat.db").exists()
     down = run(["db", "downgrade", "base"], tmp_path)
     assert "database at revision none" in down.stdout
@@ -273,6 +274,7 @@ def test_telegram_webhook_sets_the_hook_and_only_takes_updates_with_the_secret(
             "CARERCHECK_TELEGRAM_WEBHOOK_URL": hook,
             "CARERCHECK_TELEGRAM_WEBHOOK_PORT": str(port),
             "CARERCHECK_TELEGRAM_WEBHOOK_SECRET": "s3cret",
+            "CARERCHECK_ENCRYPTION_KEYS": Cipher.generate_key(),
         }
         proc = subprocess.Popen(
             [*CARERCHECK, "telegram", "--webhook"],

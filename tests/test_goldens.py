@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.engine import Engine
+from bot.engine.referral_steps import ASKS
 from bot.i18n.catalogs import EASY_READ
 from bot.testing.transcripts import Golden, goldens, run
 
@@ -52,6 +53,8 @@ def test_golden(
         for lang, outs in outcomes.items()
     }
     assert len({repr(r) for r in results.values()}) == 1, "the language changed the outcome"
+    referrals = {lang: [s["out"].get("referral") for s in got[lang]] for lang in languages}
+    assert len({repr(r) for r in referrals.values()}) == 1, "the language changed a referral"
 
 
 @pytest.mark.parametrize("golden", CASES, ids=[g.path.stem for g in CASES])
@@ -91,3 +94,38 @@ def test_goldens_cover_every_route_of_every_flow(engine: Engine, tmp_path: Path)
     }
     missing = sorted(routes - taken)
     assert not missing, f"routes no golden takes: {missing}"
+
+
+def test_goldens_ask_every_referral_question_and_take_every_answer() -> None:
+    """Every referral question is asked, and each of its fixed answers is given, somewhere."""
+    asked: set[str] = set()
+    chosen: set[tuple[str, str]] = set()
+    for golden in CASES:  # English to find the question; Welsh has typed choices as choices
+        english, welsh = golden.transcripts["en"], golden.transcripts["cy"]
+        for before, after in zip(english, welsh[1:], strict=False):
+            question = _referral_step(before["out"]["messages"])
+            if question is not None:
+                asked.add(question)
+                given = after["in"] or {}
+                chosen.add((question, str(given.get("choose", "typed"))))
+    assert asked >= set(ASKS), f"never asked: {sorted(set(ASKS) - asked)}"
+    answers = {(step, option) for step, ask in ASKS.items() for option, _ in ask.options} | {
+        ("offer", "yes"),
+        ("offer", "no"),
+        ("confirm", "yes"),
+        ("confirm", "no"),
+    }
+    assert not answers - chosen, f"never answered so: {sorted(answers - chosen)}"
+
+
+def _referral_step(messages: list[dict[str, object]]) -> str | None:
+    """The referral question the last message asks, found by its English wording."""
+    if not messages:
+        return None
+    text = str(messages[-1]["text"])
+    for step, ask in ASKS.items():
+        for msg in (ask.text, ask.young_text):
+            start = msg.text.split("{")[0] if msg is not None else ""
+            if start and start in text and (step != "confirm" or "\n" in text):
+                return step
+    return None

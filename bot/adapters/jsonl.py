@@ -1,7 +1,7 @@
 """The machine driver: one JSON object per line in, exactly one JSON object per line out.
 
 Input lines: ``{"text": "..."}``, ``{"choose": "<option id>"}`` or
-``{"command": "back|restart|help|stop|language|urgent"}`` (``"lang": "cy"`` may go with
+``{"command": "back|restart|help|stop|language|urgent|status|..."}`` (``"lang": "cy"`` may go with
 ``language``). On start, one line shows where the conversation stands. See the README.
 """
 
@@ -20,6 +20,7 @@ from bot.engine import (
     Event,
     Input,
     MessageCreated,
+    ReferralRequested,
     Session,
     Text,
 )
@@ -52,6 +53,9 @@ def line(events: list[Event], session: Session, error: str | None = None) -> str
     }
     if session.state.check_in_due is not None:  # the person asked to be messaged again
         out["check_in"] = session.state.check_in_due.isoformat()
+    sent = [e for e in events if isinstance(e, ReferralRequested)]
+    if sent:  # the person agreed: the referral is stored and on its way
+        out["referral"] = {"reference": sent[0].reference, "organisation": sent[0].organisation}
     if error:
         out["error"] = error
     return json.dumps(out, ensure_ascii=False)

@@ -57,6 +57,7 @@ def run(
     width = min(shutil.get_terminal_size().columns, 100) - 1 if stdout.isatty() else None
     opened = conversations.open(user_id, at=clock(), language=language, source=source, ask=ask)
     _show(stdout, render(opened.events, width))
+    _news(conversations, user_id, stdout, clock)
     try:
         while True:
             stdout.write(PROMPT)
@@ -66,10 +67,18 @@ def run(
                 break
             turn = conversations.turn(user_id, Text(clock(), raw.rstrip("\n")), language=language)
             _show(stdout, render(turn.events, width))
+            _news(conversations, user_id, stdout, clock)
     except KeyboardInterrupt:
         pass
     stdout.write(SAVED + "\n")
     stdout.flush()
+
+
+def _news(conversations: Conversations, user_id: str, stdout: IO[str], clock: Clock) -> None:
+    """Show this person's referral news (a status change, a note) that came in meanwhile."""
+    referrals = conversations.referrals
+    for _, text in referrals.take_notices(conversations.channel, clock(), user_id=user_id):
+        _show(stdout, text)
 
 
 def _show(stdout: IO[str], text: str) -> None:

@@ -17,9 +17,12 @@ from bot.engine.events import (
     OptionView,
     Outcome,
     OutcomeReached,
+    ReferralDeclined,
     ReferralOffered,
+    ReferralRequested,
     SessionRestarted,
     SessionStopped,
+    StatusRequested,
 )
 from bot.engine.inputs import COMMANDS, Choose, ChooseMany, Command, Input, Text
 from bot.engine.loader import parse_flow
@@ -52,11 +55,14 @@ __all__ = [
     "Outcome",
     "OutcomeReached",
     "Problem",
+    "ReferralDeclined",
     "ReferralOffered",
+    "ReferralRequested",
     "Service",
     "Session",
     "SessionRestarted",
     "SessionStopped",
+    "StatusRequested",
     "Text",
     "parse_flow",
     "parse_services",

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -78,6 +79,32 @@ class ReferralOffered(Event):
     """The flow offers a referral; the host asks for consent before anything is shared."""
 
     flow: str
+
+
+@dataclass(frozen=True)
+class ReferralRequested(Event):
+    """The person agreed to the referral: the host stores it and delivers it.
+
+    ``record`` is what the organisation gets, with the consent (see ``referral_record``). It
+    holds personal details: it must never be logged.
+    """
+
+    reference: str
+    organisation: str
+    record: Mapping[str, Any] = field(repr=False, compare=False)
+    at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class ReferralDeclined(Event):
+    """The person said no (``at``: "offer" or "consent"); the details they gave are gone."""
+
+    at: str
+
+
+@dataclass(frozen=True)
+class StatusRequested(Event):
+    """The person asked where their referrals are; the host answers from its records."""
 
 
 @dataclass(frozen=True)

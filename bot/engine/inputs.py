@@ -15,6 +15,7 @@ COMMANDS = (
     "forget",
     "privacy",
     "easyread",
+    "status",
 )
 
 

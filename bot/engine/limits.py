@@ -24,3 +24,16 @@ MAX_ANSWERS: Final = 500
 """Answers kept in one session; a longer session is a runaway and is refused."""
 RECENT_KEYS = 32
 """Input keys remembered per conversation, to ignore a retried delivery."""
+
+RETENTION_DAYS: Final = {
+    "closed_referral": 30,
+    "delivery_attempt": 90,
+    "sent_notice": 7,
+}
+"""How long each class of data is kept (``carercheck purge`` deletes it after that).
+
+closed_referral: a referral, after its organisation closed it. delivery_attempt: the log of
+each delivery try (no personal data in it). sent_notice: a message to a person, once sent.
+Conversations are kept as long as their flow says (``expire_after_minutes``); a referral not
+yet closed is kept until it is.
+"""

@@ -28,6 +28,17 @@ EXPLAIN = "_explain"
 """Option id of "I don't understand". Flow option ids cannot start with "_", so it never clashes."""
 
 
+def say(tr: Translator, message: Msg, **values: str) -> str:
+    """``message`` in ``tr``'s language with ``{values}`` filled in (isolated in RTL text)."""
+    translated = tr.pgettext(message.context, message.text)
+    rtl = is_rtl(tr.language)
+    return fill(translated, lambda name: _isolate(values.get(name), rtl))
+
+
+def _isolate(value: str | None, rtl: bool) -> str | None:
+    return f"{FSI}{value}{PDI}" if value is not None and rtl else value
+
+
 class Renderer:
     """Renders one flow's texts for one conversation's language and answers."""
 
@@ -58,10 +69,11 @@ class Renderer:
             return None
         node = self.flow.find_result_node(result)
         if isinstance(value, tuple):
-            return self.tr.join([self._label(node, v) for v in value])
-        return self._label(node, str(value))
+            return self.tr.join([self.label(node, v) for v in value])
+        return self.label(node, str(value))
 
-    def _label(self, node: Node | None, value: str) -> str:
+    def label(self, node: Node | None, value: str) -> str:
+        """How one answer value of ``node`` reads: its option's label, or the value itself."""
         option = node.option(value) if node else None
         if node is None or option is None:
             return value
@@ -119,8 +131,7 @@ class Renderer:
 
     def system(self, message: Msg, **values: str) -> str:
         """One of the engine's own messages, translated, with ``{values}`` filled in."""
-        translated = self.tr.pgettext(message.context, message.text)
-        return fill(translated, lambda name: self._isolated(values.get(name)))
+        return say(self.tr, message, **values)
 
     def plural(self, message: PluralMsg, n: int) -> str:
         """A message with plural forms for ``n`` (CLDR rules), with ``{n}`` filled in."""

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 
 from bot.engine.definition import Flow
 from bot.engine.errors import FlowError, Problem
 from bot.engine.machine import FlowMachine
+from bot.engine.organisations import Organisation
 from bot.engine.progress import remaining_questions
+from bot.engine.reference import new_reference
 from bot.engine.services import NATIONAL, OUTWARD, Service
 from bot.engine.session import Session
 from bot.engine.sources import Source
@@ -26,8 +28,11 @@ class Engine:
         flows: Iterable[Flow],
         services: Iterable[Service] = (),
         catalogs: Catalogs | None = None,
+        *,
         default_flow: str | None = None,
         sources: Iterable[Source] = (),
+        organisations: Iterable[Organisation] = (),
+        new_reference: Callable[[], str] = new_reference,
     ) -> None:
         flow_list, service_list = list(flows), list(services)
         problems = check_services(flow_list, service_list)
@@ -41,6 +46,9 @@ class Engine:
         if not self.flows:
             raise ValueError("no flows to run")
         self.sources = {s.id: s for s in sources}
+        self.organisations = {o.id: o for o in organisations}
+        self.new_reference = new_reference
+        """Makes a referral's reference; tests pass a repeatable one."""
         self._check_sources()
         self.machines = {fid: FlowMachine(f) for fid, f in self.flows.items()}
         self.remaining = {fid: remaining_questions(f) for fid, f in self.flows.items()}

@@ -6,7 +6,7 @@ import json
 from collections.abc import Callable
 from datetime import timedelta
 
-from bot.engine import texts
+from bot.engine import referral_texts, texts
 from bot.engine.checkin import CHECK_IN
 from bot.engine.events import (
     HELP,
@@ -20,16 +20,18 @@ from bot.engine.events import (
     MessageCreated,
     SessionRestarted,
     SessionStopped,
+    StatusRequested,
 )
 from bot.engine.inputs import Choose, ChooseMany, Command, Input, Text
-from bot.engine.limits import MAX_INPUT_CHARS, RECENT_KEYS
+from bot.engine.limits import MAX_INPUT_CHARS, RECENT_KEYS, RETENTION_DAYS
 from bot.engine.matchers import CRISIS_WORDS, DANGER_WORDS, FREE
+from bot.engine.referral_steps import ASKS
 from bot.engine.render import DONE as DONE_OPTION
 from bot.engine.render import EXPLAIN, Renderer
 from bot.engine.setup import EASY_READ, Setup
 from bot.engine.state import DONE, STOPPED, WAITING
 from bot.engine.text import clean, contains_any, normalise
-from bot.engine.understand import COMMAND_WORDS
+from bot.engine.understand import COMMAND_WORDS, REFERRAL_ANSWER, REFERRAL_TYPED
 from bot.i18n import Msg
 
 
@@ -40,6 +42,22 @@ class Session(Setup):
     def done(self) -> bool:
         """Whether the conversation has finished (an outcome) or was stopped."""
         return self.state.status in (DONE, STOPPED)
+
+    @property
+    def private(self) -> bool:
+        """Whether the session holds personal details or the person's own words.
+
+        The host stores such a session encrypted: referral details, or a free-text answer.
+        """
+        if self.state.referral:
+            return True
+        flow = self.flow
+        for node_id, value in self.state.answers:
+            node = flow.node(node_id)
+            typed = isinstance(value, str) and node.option(value) is None
+            if typed and any(m.type == "own_words" for m in node.match):
+                return True
+        return False
 
     def to_json(self) -> str:
         """The whole conversation as JSON; ``Engine.load_session`` reads it back."""
@@ -99,8 +117,15 @@ class Session(Setup):
         return text in self._words(COMMAND_WORDS["forget"])
 
     def _idle_chatter(self, raw: str) -> bool:
-        """Text that is neither a command nor an answer (a "hi" after a pause, say)."""
+        """Text that is neither a command nor an answer (a "hi" after a pause, say).
+
+        At a referral question that takes typed words (a name), any text after a pause is
+        taken as chatter: the question is shown again rather than "hi" becoming their name.
+        """
         text = clean(raw, MAX_INPUT_CHARS)
+        step = self.referral_step
+        if step is not None and ASKS[step].typed and not text.startswith("/"):
+            return True
         return not text.startswith("/") and not self._alarm(text) and self._understand(text) is None
 
     def _alarm(self, text: str) -> tuple[str, Msg] | None:
@@ -133,6 +158,8 @@ class Session(Setup):
             return self._choose_own(inp, r, self._check_in_question(r), self.answer_check_in)
         if self.state.awaiting == EASY_READ:
             return self._choose_own(inp, r, self._easy_read_question(r), self._answer_easy_read)
+        if self.referral_step is not None:
+            return self._choose_own(inp, r, self._referral_question(r), self.answer_referral)
         if self.state.status == DONE:
             return self.command("restart") if inp.option == "restart" else [self._finished(r)]
         if inp.option == EXPLAIN:
@@ -220,16 +247,24 @@ class Session(Setup):
             return self._pick(str(value))
         if kind == "answer":
             return self._answer(value)
+        return self._own_answer(kind, str(value))
+
+    def _own_answer(self, kind: str, value: str) -> list[Event]:
+        """An understood answer to one of the engine's own questions, or a command."""
         if kind == "language":
-            return self._set_language(str(value))
+            return self._set_language(value)
         if kind == CHECK_IN:
-            return self.answer_check_in(str(value))
+            return self.answer_check_in(value)
         if kind == EASY_READ:
-            return self._answer_easy_read(str(value))
-        return self.command(str(value))
+            return self._answer_easy_read(value)
+        if kind == REFERRAL_ANSWER:
+            return self.answer_referral(value)
+        if kind == REFERRAL_TYPED:
+            return self.answer_referral(value, typed=True)
+        return self.command(value)
 
     def _not_understood(self, r: Renderer, raw: str, text: str) -> list[Event]:
-        if self.state.awaiting in (CHECK_IN, EASY_READ):
+        if self.state.awaiting in (CHECK_IN, EASY_READ) or self.referral_step is not None:
             return [MessageCreated(r.system(texts.NOT_UNDERSTOOD), REPROMPT), *self.current()]
         if self.state.status == DONE:
             return [self._finished(r)]
@@ -263,6 +298,8 @@ class Session(Setup):
             notice = MessageCreated(r.system(texts.RESTARTED), NOTICE)
             return [SessionRestarted("command"), notice, *self.start()]
         if name == "help":
+            if self.referral_step is not None:
+                return [self._referral_question(r, helping=True)]
             if self.state.awaiting or self.state.status == DONE:
                 return self.current()
             return [r.help(self.node, HELP)]
@@ -274,18 +311,27 @@ class Session(Setup):
             return [r.services(texts.URGENT_INTRO, self.urgent_services(), URGENT), *self.current()]
         if name == "start":
             return self.current()
+        return self._more_commands(name, r)
+
+    def _more_commands(self, name: str, r: Renderer) -> list[Event]:
         if name == "forget":
             return self.forget()
         if name == "easyread":
             return [self._use_easy_read(not self.state.easy_read), *self.current()]
         if name == "privacy":
-            return [MessageCreated(r.system(texts.PRIVACY), NOTICE), *self.current()]
+            kept = r.plural(referral_texts.PRIVACY, RETENTION_DAYS["closed_referral"])
+            said = MessageCreated(f"{r.system(texts.PRIVACY)}\n\n{kept}", NOTICE)
+            return [said, *self.current()]
+        if name == "status":
+            return [StatusRequested(), *self.current()]
         notice = MessageCreated(r.system(texts.UNKNOWN_COMMAND), NOTICE)
         return [notice, *self.current()]
 
     def _back(self, r: Renderer) -> list[Event]:
         if self.state.setup:  # back in the start questions: choose the language again
             return [MessageCreated(r.system(texts.BACK), NOTICE), *self._setup_first()]
+        if self.referral_step is not None:
+            return [MessageCreated(r.system(texts.BACK), NOTICE), *self.referral_back()]
         if self.state.awaiting and self.state.awaiting != CHECK_IN:
             self.state.awaiting = None
             return self.current()
@@ -295,7 +341,8 @@ class Session(Setup):
         return [MessageCreated(r.system(texts.BACK), NOTICE), *self.current()]
 
     def _stop(self, r: Renderer) -> list[Event]:
-        self.state.status = STOPPED
+        if self.state.status == WAITING:  # a finished conversation stays finished
+            self.state.status = STOPPED
         minutes = self.flow.expire_after_minutes  # never promise longer than we keep them
         if minutes >= 24 * 60:
             text = r.plural(texts.STOP_DAYS, minutes // (24 * 60))

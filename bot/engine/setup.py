@@ -9,15 +9,16 @@ they want easy words and pictures. Both can be changed later (``/language``, ``/
 from __future__ import annotations
 
 from bot.engine import texts
-from bot.engine.checkin import YES, CheckIns
+from bot.engine.checkin import YES
 from bot.engine.events import NOTICE, Event, MessageCreated, OptionView
+from bot.engine.referral import Referrals
 from bot.engine.render import Renderer
 
 LANGUAGE = "language"
 EASY_READ = "easy_read"
 
 
-class Setup(CheckIns):
+class Setup(Referrals):
     """The language and Easy Read questions before the flow starts."""
 
     def _setup_first(self) -> list[Event]:

@@ -45,6 +45,10 @@ class RunState:
     alarms: list[str] = field(default_factory=list)
     """Flags raised by crisis words; kept when answers are replayed or the flow restarts."""
     referral_offered: bool = False
+    referral: dict[str, str] = field(default_factory=dict)
+    """The referral details given so far (step id to answer). Personal: the host encrypts a
+    session holding any (see ``Session.private``), and they go when the referral is sent or
+    declined."""
     check_in_offer: int | None = None
     """Days until a check-in, when the outcome offers one (asked after the outcome)."""
     check_in_due: datetime | None = None
@@ -82,6 +86,7 @@ class RunState:
             "signposts": list(self.signposts),
             "alarms": list(self.alarms),
             "referral_offered": self.referral_offered,
+            "referral": dict(self.referral),
             "check_in_offer": self.check_in_offer,
             "check_in_due": None if self.check_in_due is None else self.check_in_due.isoformat(),
             "easy_read": self.easy_read,
@@ -116,6 +121,7 @@ class RunState:
                 alarms=[_str(a) for a in data.get("alarms", [])],
                 picked=[_str(p) for p in data.get("picked", [])],
                 referral_offered=_bool(data["referral_offered"]),
+                referral={_str(k): _str(v) for k, v in data.get("referral", {}).items()},
                 check_in_offer=_maybe(_int, data.get("check_in_offer")),
                 check_in_due=_maybe(_time, data.get("check_in_due")),
                 easy_read=_bool(data.get("easy_read", False)),

@@ -74,12 +74,17 @@ class Steps:
             return [self._check_in_question(r)]
         if self.state.awaiting == "easy_read":
             return [self._easy_read_question(r)]
+        if (self.state.awaiting or "").startswith("referral:"):
+            return [self._referral_question(r)]
         if self.state.status == DONE:
             return [self._finished(r)]
         return [r.question(self.node)]
 
     def _check_in_question(self, r: Renderer) -> MessageCreated:
         raise NotImplementedError  # see CheckIns
+
+    def _referral_question(self, r: Renderer, *, helping: bool = False) -> MessageCreated:
+        raise NotImplementedError  # see Referrals
 
     def outcome(self, refs: list[Service] | None = None) -> Outcome | None:
         """The outcome, once the flow has ended with one (``refs``: signposts, if known)."""

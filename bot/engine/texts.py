@@ -56,7 +56,8 @@ START_AGAIN = N_("system", "Start again")
 HELP_COMMANDS = N_(
     "system",
     "You can also type: back (change your last answer), restart, stop, language, easyread, "
-    "privacy, forget (delete your answers), or urgent (if you or someone else is in danger).",
+    "privacy, status (your referral), forget (delete your answers), or urgent (if you or "
+    "someone else is in danger).",
 )
 PICK_LANGUAGE = N_("system", "Which language would you like me to use?")
 PICK_LANGUAGE_HELP = N_("system", "Choose the language you find easiest to read.")
@@ -77,7 +78,7 @@ SMS = N_("system", "Text {sms}")
 UNKNOWN_COMMAND = N_(
     "system",
     "I do not know that command. You can type: back, restart, help, stop, language, "
-    "easyread, privacy, forget or urgent.",
+    "easyread, privacy, status, forget or urgent.",
 )
 DAMAGED = N_(
     "system",

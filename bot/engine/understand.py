@@ -9,6 +9,8 @@ from bot.engine import texts
 from bot.engine.definition import Call
 from bot.engine.events import MessageCreated
 from bot.engine.matchers import MATCHERS, MatchInput, word_list
+from bot.engine.referral_steps import ASKS
+from bot.engine.referral_steps import REFERRAL as REFERRAL_PREFIX
 from bot.engine.render import EXPLAIN
 from bot.engine.state import DONE, Value
 from bot.engine.steps import Steps
@@ -25,9 +27,12 @@ COMMAND_WORDS = {
     "forget": N_("command:forget", "forget|forget me|delete my answers|delete my data|erase"),
     "privacy": N_("command:privacy", "privacy|my data|what happens to my answers"),
     "easyread": N_("command:easyread", "easyread|easy read|easy words|pictures"),
+    "status": N_("command:status", "status|my referral|referral status"),
 }
 
 Understood = tuple[str, Value]
+REFERRAL_ANSWER = "referral"
+REFERRAL_TYPED = "referral_typed"
 
 
 class Understanding(Steps):
@@ -41,13 +46,8 @@ class Understanding(Steps):
         norm = normalise(text)
         if not norm:
             return None
-        if self.state.awaiting == "language":
-            code = self._match_language(norm)
-            return ("language", code) if code else None
-        if self.state.awaiting == "check_in":
-            return self._understand_yes_no(norm, self._check_in_question(self.renderer()))
-        if self.state.awaiting == "easy_read":
-            return self._understand_yes_no(norm, self._easy_read_question(self.renderer()))
+        if self.state.awaiting:
+            return self._understand_own(norm, text)
         if self.state.status == DONE:
             if norm == normalise(self.renderer().system(texts.START_AGAIN)):
                 return ("command", "restart")
@@ -70,21 +70,53 @@ class Understanding(Steps):
                 return ("answer", value)
         return None
 
-    def _understand_yes_no(self, norm: str, asked: MessageCreated) -> Understood | None:
-        """The answer to one of the engine's own yes-or-no questions (check-in, Easy Read).
+    def _understand_yes_no(
+        self, norm: str, asked: MessageCreated, kind: str | None = None, *, words: bool = True
+    ) -> Understood | None:
+        """The answer to one of the engine's own questions (check-in, Easy Read, referral).
 
-        Its number, its label, a yes or a no in words, or a command.
+        Its number, its label, a command, or (``words``) a yes or a no in words. ``kind`` is what
+        an answer is understood as (default: the question awaited).
         """
-        kind = str(self.state.awaiting)
+        kind = kind or str(self.state.awaiting)
         for i, opt in enumerate(asked.options, start=1):
             if norm in (str(i), normalise(opt.label)):
                 return (kind, opt.id)
         command = self._command_words(norm)
-        if command is not None:
+        if command is not None or not words:
             return command
         m = MatchInput(norm, self._words, self.engine.places, norm)
         said = MATCHERS["yes_no"].fn({"yes": "yes", "no": "no"}, m)
         return (kind, str(said)) if said is not None else None
+
+    def _understand_own(self, norm: str, text: str) -> Understood | None:
+        """The answer to one of the engine's own questions (language, check-in, Easy Read...)."""
+        if self.state.awaiting == "language":
+            code = self._match_language(norm)
+            return ("language", code) if code else None
+        if self.state.awaiting == "check_in":
+            return self._understand_yes_no(norm, self._check_in_question(self.renderer()))
+        if self.state.awaiting == "easy_read":
+            return self._understand_yes_no(norm, self._easy_read_question(self.renderer()))
+        if str(self.state.awaiting).startswith(REFERRAL_PREFIX):
+            return self._understand_referral(norm, text)
+        return None
+
+    def _understand_referral(self, norm: str, text: str) -> Understood | None:
+        """An answer at a referral question.
+
+        An option (its number, its label, a yes or a no), a command, or typed words where the
+        question takes them (they are checked when they are answered).
+        """
+        asked = self._referral_question(self.renderer())
+        yes_no = {"yes", "no"} <= {o.id for o in asked.options}
+        understood = self._understand_yes_no(norm, asked, REFERRAL_ANSWER, words=False)
+        step = str(self.state.awaiting)[len(REFERRAL_PREFIX) :]
+        if understood is None and ASKS[step].typed:
+            return (REFERRAL_TYPED, text.strip())
+        if understood is None and yes_no:
+            return self._understand_yes_no(norm, asked, REFERRAL_ANSWER)
+        return understood
 
     def _localised(self, call: Call) -> Mapping[str, Any]:
         """A ``words`` matcher's parameters with the person's language's words.

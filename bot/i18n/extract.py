@@ -16,6 +16,7 @@ Extracted = tuple[int, str, tuple[str, str], list[str]]
 _NODE_TEXTS = ("say", "question", "help")
 _SERVICE_TEXTS = ("name", "what", "contact")
 _CONTACT_TEXTS = ("how", "hours")
+_ORGANISATION_TEXTS = ("name", "promise")
 
 
 def _get(mapping: yaml.MappingNode, key: str) -> yaml.Node | None:
@@ -101,14 +102,29 @@ def _services(root: yaml.MappingNode) -> Iterator[Extracted]:
                 yield _entry(scalar, context, f"service {sid.value}: contact {field}")
 
 
+def _organisations(root: yaml.MappingNode) -> Iterator[Extracted]:
+    organisations = _get(root, "organisations")
+    for org in organisations.value if isinstance(organisations, yaml.SequenceNode) else []:
+        oid = _get(org, "id") if isinstance(org, yaml.MappingNode) else None
+        if not isinstance(org, yaml.MappingNode) or not isinstance(oid, yaml.ScalarNode):
+            continue
+        for field in _ORGANISATION_TEXTS:
+            for scalar in _scalars(_get(org, field)):
+                yield _entry(
+                    scalar, f"organisations/{oid.value}", f"organisation {oid.value}: {field}"
+                )
+
+
 def extract_flows(
     fileobj: IO[bytes], keywords: Any, comment_tags: Any, options: Any
 ) -> Iterator[Extracted]:
-    """Babel extraction method for flow and service YAML files."""
+    """Babel extraction method for flow, service and organisation YAML files."""
     root = yaml.compose(fileobj.read().decode("utf-8"))
     if not isinstance(root, yaml.MappingNode):
         return
     if _get(root, "services") is not None:
         yield from _services(root)
+    elif _get(root, "organisations") is not None:
+        yield from _organisations(root)
     else:
         yield from _flow(root)

@@ -1,10 +1,1 @@
-"""Referrals: the organisations that take them, and which one a person is referred to."""
-
-from bot.referrals.organisations import (
-    Delivery,
-    Organisation,
-    parse_organisations,
-    route,
-)
-
-__all__ = ["Delivery", "Organisation", "parse_organisations", "route"]
+"""Referrals after consent: delivery to organisations, and what the person is told."""

@@ -6,7 +6,7 @@ A turn reads and writes on one connection (see ``ConversationStore.connection``)
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -14,6 +14,7 @@ from datetime import datetime
 from sqlalchemy import Connection, Engine, bindparam, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from bot.storage.crypto import Cipher
 from bot.storage.models import Conversation
 
 _WHO = (Conversation.channel == bindparam("p_channel"), Conversation.user_id == bindparam("p_user"))
@@ -96,12 +97,14 @@ class ConversationStore:
         at: datetime,
         check_in_at: datetime | None = None,
         conn: Connection | None = None,
+        also: Callable[[Connection], object] | None = None,
     ) -> int:
         """Write the session in one committed statement; return the new version.
 
         ``version`` is the version that was read (None for a new conversation). If another
         turn has saved in between, nothing is written and ConcurrentUpdate is raised.
         ``check_in_at`` is when the person asked to be messaged again, if they did.
+        ``also`` writes more in the same transaction (a referral and its outbox rows).
         """
         if conn is None:
             with self.connection() as own:
@@ -113,6 +116,7 @@ class ConversationStore:
                     at=at,
                     check_in_at=check_in_at,
                     conn=own,
+                    also=also,
                 )
         who = {
             "p_channel": channel,
@@ -128,8 +132,10 @@ class ConversationStore:
                 result = conn.execute(_UPDATE, who | {"p_version": version, "p_next": version + 1})
                 if result.rowcount != 1:
                     raise ConcurrentUpdate(channel)
+            if also is not None:
+                also(conn)
             conn.commit()
-        except IntegrityError as exc:  # someone else created this conversation first
+        except IntegrityError as exc:  # someone else created it first (or took the reference)
             conn.rollback()
             raise ConcurrentUpdate(channel) from exc
         except BaseException:
@@ -153,6 +159,21 @@ class ConversationStore:
         with self.db.connect() as conn:
             rows = conn.execute(_DUE, {"p_channel": channel, "p_at": at, "p_limit": limit})
             return [row.user_id for row in rows]
+
+    def rotate(self, cipher: Cipher) -> int:
+        """Re-encrypt every encrypted conversation with the first key; how many changed."""
+        changed = 0
+        with self.db.begin() as conn:
+            rows = conn.execute(select(Conversation.id, Conversation.state)).all()
+            for row in rows:
+                if Cipher.encrypted(row.state):
+                    conn.execute(
+                        update(Conversation)
+                        .where(Conversation.id == row.id)
+                        .values(state=cipher.rotate(row.state))
+                    )
+                    changed += 1
+        return changed
 
     def count(self) -> int:
         """How many conversations are stored."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import Connection
@@ -17,8 +17,13 @@ from bot.engine import (
     ForgetRequested,
     Input,
     InputRepeated,
+    ReferralRequested,
     Session,
+    StatusRequested,
 )
+from bot.engine.notices import forget_messages, status_messages
+from bot.storage.crypto import CannotDecrypt, Cipher, seal, unseal
+from bot.storage.referrals import Person, ReferralStore
 from bot.storage.store import ConcurrentUpdate, ConversationStore, Stored
 
 log = logging.getLogger(__name__)
@@ -43,10 +48,20 @@ Step = Callable[[Stored | None, Session | None], Decision]
 class Conversations:
     """Conversations of one channel. Every turn is committed before its reply is shown."""
 
-    def __init__(self, engine: Engine, store: ConversationStore, channel: str) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        store: ConversationStore,
+        channel: str,
+        *,
+        cipher: Cipher | None = None,
+    ) -> None:
         self.engine = engine
         self.store = store
         self.channel = channel
+        self.cipher = cipher
+        """Encrypts sessions holding personal details, and referrals; None: they are refused."""
+        self.referrals = ReferralStore(store.db, cipher, engine.organisations)
 
     def open(
         self,
@@ -87,13 +102,33 @@ class Conversations:
             if events == [InputRepeated()] and stored is not None:
                 return Turn(events, session, stored.version)  # a retried delivery: no write
             if any(isinstance(e, ForgetRequested) for e in events):
-                self.store.forget(self.channel, user_id)
-                return Turn(events, session, 0)
+                return Turn(self._forget(user_id, session, events, inp.at), session, 0)
             return session, events
 
         turn = self._commit(user_id, inp.at, step)
         assert turn is not None
+        if any(isinstance(e, StatusRequested) for e in turn.events):
+            return replace(turn, events=self._status(user_id, turn))
         return turn
+
+    def _forget(
+        self, user_id: str, session: Session, events: list[Event], at: datetime
+    ) -> list[Event]:
+        """Erase the person: their referrals where still possible, then their conversation."""
+        recalled, delivered = self.referrals.forget(self.channel, user_id, at)
+        self.store.forget(self.channel, user_id)
+        tr = self.engine.translator(session.state.language, session.state.easy_read)
+        return [*events, *forget_messages(tr, recalled, delivered)]
+
+    def _status(self, user_id: str, turn: Turn) -> list[Event]:
+        """The turn's events with the answer to ``status`` in place of the request."""
+        state = turn.session.state
+        tr = self.engine.translator(state.language, state.easy_read)
+        views = self.referrals.for_person(self.channel, user_id)
+        events: list[Event] = []
+        for event in turn.events:
+            events += status_messages(tr, views) if isinstance(event, StatusRequested) else [event]
+        return events
 
     def check_in(self, user_id: str, at: datetime) -> Turn | None:
         """Start this person's check-in if it is still due, and save it before returning.
@@ -120,7 +155,7 @@ class Conversations:
                     return decided
                 new, events = decided
                 try:
-                    version = self._save(user_id, new, stored, at, conn)
+                    version = self._save(user_id, new, stored, at, conn, events=tuple(events))
                 except ConcurrentUpdate:
                     continue  # another turn for this person won: apply ours to what it saved
                 return Turn(events, new, version)
@@ -157,8 +192,8 @@ class Conversations:
 
     def _read(self, state: str, row_id: int) -> Session | None:
         try:
-            return self.engine.load_session(state)
-        except CorruptSession as exc:
+            return self.engine.load_session(unseal(self.cipher, state))
+        except (CorruptSession, CannotDecrypt) as exc:
             log.warning(
                 "conversation row unreadable, starting a fresh conversation",
                 extra={"row": row_id, "channel": self.channel, "reason": str(exc)},
@@ -166,15 +201,35 @@ class Conversations:
             return None
 
     def _save(
-        self, user_id: str, session: Session, stored: Stored | None, at: datetime, conn: Connection
+        self,
+        user_id: str,
+        session: Session,
+        stored: Stored | None,
+        at: datetime,
+        conn: Connection,
+        *,
+        events: tuple[Event, ...] = (),
     ) -> int:
+        """Save the session (encrypted if it holds personal details) and any referral made."""
         version = stored.version if stored else None
+        text = session.to_json()
+        if session.private:
+            text = seal(self.cipher, text)
+        requested = [e for e in events if isinstance(e, ReferralRequested)]
+        state = session.state
+        person = Person(self.channel, user_id, state.language, state.easy_read)
+
+        def also(c: Connection) -> None:
+            for event in requested:
+                self.referrals.create(c, event, person, at)
+
         return self.store.save(
             self.channel,
             user_id,
-            session.to_json(),
+            text,
             version=version,
             at=at,
-            check_in_at=session.state.check_in_due,
+            check_in_at=state.check_in_due,
             conn=conn,
+            also=also if requested else None,
         )

@@ -17,8 +17,10 @@ from typing import Any
 from bot.adapters.jsonl import line, parse
 from bot.engine import Command, Engine, Session
 from bot.engine.limits import MAX_INPUT_CHARS
+from bot.engine.reference import counting_references
 from bot.engine.text import clean
 from bot.storage import Conversations, ConversationStore, connect, upgrade
+from bot.testing.keys import fixed_cipher
 
 START = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 STEP = timedelta(minutes=1)
@@ -72,7 +74,9 @@ def run(
     """
     db = connect(db_url)
     upgrade(db)
-    conversations = Conversations(engine, ConversationStore(db), channel="golden")
+    conversations = Conversations(
+        engine, ConversationStore(db), channel="golden", cipher=fixed_cipher()
+    )
     user = f"golden-{golden.path.stem}-{language}"
     at = START
     opened = conversations.open(user, at=at, language=language)
@@ -80,6 +84,7 @@ def run(
         opened = conversations.turn(user, Command(at, "easyread"))
     steps = [{"in": None, "out": json.loads(line(opened.events, opened.session))}]
     inputs = golden.inputs if language == "en" else _neutral(engine, golden)
+    engine.new_reference = counting_references()  # the same references in every language
     for raw in inputs:
         at += STEP
         turn = conversations.turn(user, parse(json.dumps(raw), at))
@@ -130,6 +135,6 @@ def _meaning(session: Session, raw: dict[str, Any]) -> dict[str, Any]:
     options = {o.id for o in session.node.options}
     if kind == "command":
         return {"command": str(value)}
-    if kind in ("pick_many", "check_in") or (kind == "answer" and value in options):
+    if kind in ("pick_many", "check_in", "referral") or (kind == "answer" and value in options):
         return {"choose": list(value) if isinstance(value, tuple) else value}
     return raw

@@ -15,6 +15,7 @@ from typing import IO, Any
 
 import pytest
 
+from bot.testing.keys import TEST_KEY
 from bot.testing.telegram import FakeBotApi, updates
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -38,6 +39,7 @@ class Bot:
             "PYTHONPATH": str(ROOT),
             "CARERCHECK_DATABASE_URL": f"sqlite:///{tmp_path / 'chat.db'}",
             "CARERCHECK_TELEGRAM_API_URL": api.base_url,
+            "CARERCHECK_ENCRYPTION_KEYS": TEST_KEY,
             "TELEGRAM_BOT_TOKEN": TOKEN,
         }
         self.log_path = tmp_path / f"{name}.log"

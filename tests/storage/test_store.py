@@ -80,7 +80,13 @@ def test_migrations_go_up_and_down(db: SAEngine) -> None:
     assert current(db) is None
     assert "conversations" not in inspect(db).get_table_names()
     upgrade(db)
-    assert current(db) == "0002"
+    assert current(db) == "0003"
+    assert {"referrals", "deliveries", "delivery_attempts", "referral_events", "notices"} <= set(
+        inspect(db).get_table_names()
+    )
+    downgrade(db, "0002")
+    assert "referrals" not in inspect(db).get_table_names()
+    upgrade(db)
 
 
 def test_each_migration_keeps_the_rows_and_adds_or_drops_its_column(db: SAEngine) -> None:

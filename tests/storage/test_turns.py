@@ -78,7 +78,7 @@ def test_a_lost_race_is_retried_on_what_the_winner_saved(tiny_engine: Engine, db
     class RacingStore(ConversationStore):
         raced = False
 
-        def save(self, channel, user_id, state, *, version, at, check_in_at=None, conn=None):
+        def save(self, channel, user_id, state, *, version, at, check_in_at=None, conn=None, **_):
             if not self.raced and version is not None:
                 self.raced = True  # another worker answers first, between our load and save
                 winner = tiny_engine.load_session(self.load(channel, user_id).state)
@@ -96,7 +96,7 @@ def test_a_lost_race_is_retried_on_what_the_winner_saved(tiny_engine: Engine, db
 
 def test_endless_races_give_up_loudly(tiny_engine: Engine, db: SAEngine) -> None:
     class AlwaysLosing(ConversationStore):
-        def save(self, channel, user_id, state, *, version, at, check_in_at=None, conn=None):
+        def save(self, channel, user_id, state, *, version, at, check_in_at=None, conn=None, **_):
             raise ConcurrentUpdate(channel)
 
     convs = Conversations(tiny_engine, AlwaysLosing(db), channel="terminal")

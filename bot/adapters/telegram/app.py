@@ -22,6 +22,8 @@ from bot.storage import Conversations
 ALLOWED_UPDATES = ["message", "callback_query"]
 CHECK_IN_EVERY = 900.0
 """Seconds between looks for check-ins that have fallen due."""
+NOTICES_EVERY = 30.0
+"""Seconds between looks for referral news (status changes, notes) to send people."""
 
 
 def build_application(
@@ -31,6 +33,7 @@ def build_application(
     clock: Clock = utc_now,
     *,
     check_in_every: float = CHECK_IN_EVERY,
+    notices_every: float = NOTICES_EVERY,
     cards: Cards | None = None,
 ) -> Application:  # type: ignore[type-arg]
     """A PTB Application that runs the screening in private chats.
@@ -42,6 +45,7 @@ def build_application(
         clock: Gives the time of each input.
         check_in_every: Seconds between looks for check-ins that have fallen due, and for
             conversations kept longer than people are told (they are deleted).
+        notices_every: Seconds between looks for referral news to send people.
         cards: Draws Easy Read picture cards; None sends Easy Read as text only.
 
     Returns:
@@ -75,4 +79,5 @@ def build_application(
         jobs = application.job_queue
         jobs.run_repeating(h.send_check_ins, check_in_every, first=check_in_every, name="check-ins")
         jobs.run_repeating(h.purge, check_in_every, first=check_in_every, name="purge")
+        jobs.run_repeating(h.send_notices, notices_every, first=notices_every, name="notices")
     return application

@@ -18,6 +18,7 @@ MENU: tuple[tuple[str, Msg], ...] = (
     ("easyread", N_("telegram:command", "Easy words and pictures, on or off")),
     ("privacy", N_("telegram:command", "What happens to your answers")),
     ("stop", N_("telegram:command", "Stop for now and carry on later")),
+    ("status", N_("telegram:command", "Where your referral is")),
     ("forget", N_("telegram:command", "Delete your answers")),
     ("urgent", N_("telegram:command", "Help right now, if someone is in danger")),
 )

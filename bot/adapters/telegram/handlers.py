@@ -49,6 +49,7 @@ COMMANDS = (
     "forget",
     "privacy",
     "easyread",
+    "status",
 )
 NOT_TEXT = N_(
     "telegram", "I can only read typed words and buttons. Here is the question we are on."
@@ -187,9 +188,21 @@ class Handlers:
                 except Forbidden:
                     log.info("check-in not delivered: the person has blocked the bot")
 
+    async def send_notices(self, context: Context) -> None:
+        """A repeating job: send people the news about their referrals (each notice once)."""
+        taken = await asyncio.to_thread(
+            self.conversations.referrals.take_notices, CHANNEL, self.clock()
+        )
+        for user_id, text in taken:
+            try:  # in a private chat the chat id is the user id
+                await context.bot.send_message(int(user_id), text)
+            except Forbidden:
+                log.info("notice not delivered: the person has blocked the bot")
+
     async def purge(self, context: Context) -> None:
         """A repeating job: delete conversations left longer than people are told we keep them."""
         deleted = await asyncio.to_thread(self.conversations.purge, self.clock())
+        await asyncio.to_thread(self.conversations.referrals.purge, self.clock())
         if deleted:
             log.info("deleted %d conversations left for too long", deleted)
 

@@ -8,7 +8,7 @@ import pytest
 
 from bot.content import load_organisations
 from bot.engine import Engine, FlowError
-from bot.referrals import Delivery, Organisation, parse_organisations, route
+from bot.engine.organisations import Delivery, Organisation, parse_organisations, route
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 AGES = {"under_16", "age_16_17", "age_18_25", "age_26_64", "age_65_plus"}
@@ -16,7 +16,7 @@ AGES = {"under_16", "age_16_17", "age_18_25", "age_26_64", "age_65_plus"}
 
 @pytest.fixture(scope="module")
 def organisations(engine: Engine) -> list[Organisation]:
-    return load_organisations(ROOT / "flows", engine)
+    return load_organisations(ROOT / "flows", engine.flows.values())
 
 
 @pytest.mark.parametrize(

@@ -25,8 +25,13 @@ ORG_ID = re.compile(r"[a-z][a-z0-9_]{0,63}")
 SECRET_NAME = re.compile(r"[A-Z][A-Z0-9_]{2,63}")
 METHODS = frozenset({"email", "webhook"})
 _FIELDS = frozenset(
-    {"id", "name", "areas", "ages", "roles", "delivery", "promise", "example", "checked_on"}
-)
+    {
+        "id", "name", "areas", "ages", "roles", "delivery", "promise", "example", "checked_on",
+        "email_details",
+    }
+)  # fmt: skip
+LOOPBACK = re.compile(r"http://(127\.0\.0\.1|localhost|\[::1\])(:\d+)?/")
+"""Plain HTTP is allowed only to this machine (a receiver in tests or behind a local proxy)."""
 
 
 @dataclass(frozen=True)
@@ -55,6 +60,8 @@ class Organisation:
     checked_on: str
     delivery: tuple[Delivery, ...] = ()
     example: bool = False
+    email_details: bool = False
+    """Whether its e-mails carry the referral itself; by default only a link to the inbox."""
 
     def takes(self, age: str | None, roles: Iterable[str]) -> bool:
         """Whether it takes someone of this age band with any of these roles."""
@@ -122,12 +129,15 @@ def _organisation(item: Any, ages: frozenset[str]) -> Organisation:
     example = item.get("example", False)
     if not isinstance(example, bool):
         raise ValueError("example must be true or false")
+    email_details = item.get("email_details", False)
+    if not isinstance(email_details, bool):
+        raise ValueError("email_details must be true or false")
     checked = str(item.get("checked_on") or "")
     if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", checked):
         raise ValueError("checked_on must be a date like 2026-11-22")
     deliveries = tuple(_delivery(d) for d in item.get("delivery") or [])
     return Organisation(oid, name.strip(), areas, org_ages, roles, promise.strip(), checked,
-                        deliveries, example)  # fmt: skip
+                        deliveries, example, email_details)  # fmt: skip
 
 
 def _words(value: Any, field: str) -> tuple[str, ...]:
@@ -146,8 +156,8 @@ def _delivery(raw: Any) -> Delivery:
             raise ValueError(f"delivery e-mail address: {exc}") from exc
         return Delivery("email", address.normalized)
     url, secret = str(raw.get("url") or ""), raw.get("secret")
-    if not url.startswith("https://"):
-        raise ValueError("a webhook url must start with https://")
+    if not url.startswith("https://") and not LOOPBACK.match(url):
+        raise ValueError("a webhook url must start with https:// (http:// only to this machine)")
     if not isinstance(secret, str) or not SECRET_NAME.fullmatch(secret):
         raise ValueError("a webhook needs secret: the NAME of the setting that holds its secret")
     return Delivery("webhook", url, secret)
