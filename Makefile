@@ -41,6 +41,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/engine.py
 	$(BIN)/python bench/telegram.py
 	$(BIN)/python bench/telegram.py --http
+	$(BIN)/python bench/crypto.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

@@ -97,6 +97,7 @@ def engine_case(engine: Engine, _folder: str, _sync: str) -> Case:
 def sqlite_case(engine: Engine, folder: str, sync: str) -> Case:
     """The real storage path on a fresh SQLite file: one committed write per turn."""
     from bot.storage import Conversations, ConversationStore, connect, upgrade  # noqa: PLC0415
+    from bot.testing.keys import fixed_cipher  # noqa: PLC0415
 
     db = connect(f"sqlite:///{folder}/bench.db", sqlite_synchronous=sync)
     upgrade(db)
@@ -104,7 +105,7 @@ def sqlite_case(engine: Engine, folder: str, sync: str) -> Case:
         journal = conn.exec_driver_sql("PRAGMA journal_mode").scalar()
         level = int(conn.exec_driver_sql("PRAGMA synchronous").scalar() or 0)
     store = ConversationStore(db)
-    conversations = Conversations(engine, store, channel="bench")
+    conversations = Conversations(engine, store, channel="bench", cipher=fixed_cipher())
     return Case(
         lambda user_id: conversations.open(user_id, at=T0),
         lambda user_id, state: store.save("bench", user_id, state, version=1, at=T0),
@@ -180,7 +181,7 @@ def measure(
             k = position[u]
             events = case.turn(f"u{u}", Choose(T0 + timedelta(milliseconds=i), answers[k]))
             position[u] = (k + 1) % len(answers)
-            outcomes += isinstance(events[-1], OutcomeReached)
+            outcomes += any(isinstance(e, OutcomeReached) for e in events)
             expected += k == len(answers) - 2
             i += 1
         rates.append(turns / (time.perf_counter() - started))

@@ -73,6 +73,7 @@ from telegram.warnings import PTBUserWarning
 from bot.adapters.telegram import build_application
 from bot.content import build_engine
 from bot.storage import Conversations, ConversationStore, connect, upgrade
+from bot.testing.keys import fixed_cipher
 from bot.testing.telegram.updates import bot_user, callback_query, chat, text_message, user
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -306,7 +307,9 @@ def carercheck_case(folder: str, requests: tuple[BaseRequest, BaseRequest], **kw
     with db.connect() as conn:
         journal = conn.exec_driver_sql("PRAGMA journal_mode").scalar()
         level = int(conn.exec_driver_sql("PRAGMA synchronous").scalar() or 0)
-    conversations = Conversations(build_engine(DATA), ConversationStore(db), channel="telegram")
+    conversations = Conversations(
+        build_engine(DATA), ConversationStore(db), channel="telegram", cipher=fixed_cipher()
+    )
     app = build_application(TOKEN, kw.get("base_url"), conversations)
     app.bot._request = requests
     if not kw.get("throttle"):

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from bot import logs
 from bot.cli_referrals import NO_KEY, add_parsers, load_cipher
 from bot.config import Config
 from bot.content import build_engine, load_flows
@@ -304,7 +305,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``carercheck`` command."""
     args = parser().parse_args(argv)
     cfg = Config.load()
-    logging.basicConfig(level=cfg.log_level, format="%(levelname)s %(name)s %(message)s")
+    logs.configure(cfg.log_level)
     try:
         code: int = args.fn(args, cfg)
     except FlowError as exc:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine as SAEngine
@@ -71,3 +73,17 @@ def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[SAEngine]:
     if request.param == "postgresql":
         downgrade(database, "base")
     database.dispose()
+
+
+PERSONAS = ROOT / "tests" / "goldens" / "screening"
+
+
+@pytest.fixture(scope="session")
+def persona() -> Callable[[str], list[dict[str, Any]]]:
+    """A golden persona's inputs, by file name without ``.json``."""
+
+    def inputs(name: str) -> list[dict[str, Any]]:
+        data = json.loads((PERSONAS / f"{name}.json").read_text(encoding="utf-8"))
+        return list(data["inputs"])
+
+    return inputs

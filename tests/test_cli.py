@@ -321,3 +321,60 @@ def test_i18n_stats_prints_a_table_of_every_language(tmp_path: Path) -> None:
     rows = {line.split()[0]: line.split()[1:] for line in lines[1:]}
     assert {"cy", "ar", "pa_Arab", "en@easyread"} <= set(rows)
     assert all(row[0] == "100.0%" for row in rows.values())
+
+
+def test_keys_generate_prints_a_fernet_key(tmp_path: Path) -> None:
+    made = run(["keys", "generate"], tmp_path)
+    assert made.returncode == 0
+    Cipher([made.stdout.strip()])  # a usable key
+
+
+def test_the_worker_and_the_bot_refuse_to_run_without_a_key(tmp_path: Path) -> None:
+    for args, extra in ((["worker", "--once"], {}), (["telegram"], {"TELEGRAM_BOT_TOKEN": TOKEN})):
+        refused = run(args, tmp_path, **extra)
+        assert refused.returncode == 2, refused.stderr
+        assert "CARERCHECK_ENCRYPTION_KEYS" in refused.stderr
+
+
+def test_the_terminal_demo_makes_a_key_file_and_says_so(tmp_path: Path) -> None:
+    proc = subprocess.run(
+        [*CARERCHECK, "chat", "--jsonl", "--lang", "en"],
+        cwd=tmp_path, env=env_for(tmp_path), input="", text=True, capture_output=True,
+        timeout=60, check=False,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    key = tmp_path / "carercheck.key"
+    assert key.exists() and oct(key.stat().st_mode & 0o777) == "0o600"
+    assert "never run a real service this way" in proc.stderr
+
+
+def test_a_referral_made_in_the_chat_is_delivered_and_its_status_told(tmp_path: Path) -> None:
+    golden = json.loads(
+        (
+            ROOT / "tests/goldens/screening/barbara_asks_the_carers_service_to_phone_her.json"
+        ).read_text()
+    )
+    lines = "\n".join(json.dumps(i) for i in golden["inputs"][:-1]) + "\n"
+    key = Cipher.generate_key()
+    chat = subprocess.run(
+        [*CARERCHECK, "chat", "--jsonl", "--lang", "en"], cwd=tmp_path,
+        env=env_for(tmp_path) | {"CARERCHECK_ENCRYPTION_KEYS": key},
+        input=lines, text=True, capture_output=True, timeout=60, check=False,
+    )  # fmt: skip
+    outputs = [json.loads(line) for line in chat.stdout.splitlines()]
+    reference = next(o["referral"]["reference"] for o in outputs if "referral" in o)
+    shown = run(["referrals", "show", reference], tmp_path, CARERCHECK_ENCRYPTION_KEYS=key)
+    assert json.loads(shown.stdout)["person"]["email"] == "barbara@example.org"
+    told = run(["referrals", "status", reference, "received", "--note", "We will write soon"],
+               tmp_path, CARERCHECK_ENCRYPTION_KEYS=key)  # fmt: skip
+    assert told.returncode == 0, told.stderr
+    assert "has your referral" in told.stdout and "We will write soon" in told.stdout
+    worker = run(["worker", "--once"], tmp_path, CARERCHECK_ENCRYPTION_KEYS=key)
+    assert "tried 0 deliveries" in worker.stdout  # no SMTP configured: e-mail waits for it
+    assert "CARERCHECK_SMTP_HOST is not set" in worker.stderr
+    purged = run(["purge"], tmp_path, CARERCHECK_ENCRYPTION_KEYS=key)
+    assert "closed referral" in purged.stdout
+    rotated = run(["keys", "rotate"], tmp_path,
+                  CARERCHECK_ENCRYPTION_KEYS=f"{Cipher.generate_key()},{key}")  # fmt: skip
+    # the referral, its note, and the two messages waiting for the person
+    assert "re-encrypted 1 conversation(s) and 4 referral value(s)" in rotated.stdout

@@ -76,7 +76,12 @@ class Worker:
     async def run_once(self) -> int:
         """Claim the due deliveries and send them; how many were tried."""
         jobs = await asyncio.to_thread(
-            self.outbox.claim, self.name, self.clock(), limit=self.batch, lease=self.lease
+            self.outbox.claim,
+            self.name,
+            self.clock(),
+            limit=self.batch,
+            lease=self.lease,
+            methods=tuple(self.senders),
         )
         for job in jobs:
             await self._deliver(job)

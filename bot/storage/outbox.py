@@ -1,8 +1,11 @@
 """The outbox: deliveries claimed by one worker at a time, their attempts, retries, dead letters.
 
-A worker claims due rows by writing its claim token and a lease on them in one statement. On
-PostgreSQL the rows are picked ``FOR UPDATE SKIP LOCKED``, so workers never wait on each
-other; SQLite runs one writing statement at a time, so the same statement is safe there. A
+A worker claims due rows by writing its claim token and a lease on them. On PostgreSQL the
+rows are picked ``FOR UPDATE SKIP LOCKED`` and then claimed in the same transaction, so
+workers never wait on each other or take the same row. (Not as one ``UPDATE ... WHERE id IN
+(SELECT ... LIMIT n FOR UPDATE SKIP LOCKED)``: PostgreSQL may run that subquery more than once
+and claim far more than n rows.) SQLite runs one writing statement at a time, so there a
+single ``UPDATE`` that checks the rows are still due is safe. A
 claim whose lease ran out (its worker died) is due again: delivery is at least once, and the
 receiver sees the same ``Idempotency-Key`` (see ``bot.referrals.webhook``).
 """
@@ -12,6 +15,7 @@ from __future__ import annotations
 import json
 import logging
 import uuid
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -60,20 +64,34 @@ class Outbox:
         self._skip_locked = db.dialect.name == "postgresql"
 
     def claim(
-        self, worker: str, at: datetime, *, limit: int = 20, lease: float = 300.0
+        self,
+        worker: str,
+        at: datetime,
+        *,
+        limit: int = 20,
+        lease: float = 300.0,
+        methods: Collection[str] | None = None,
     ) -> list[Job]:
-        """Claim up to ``limit`` due deliveries for ``lease`` seconds."""
+        """Claim up to ``limit`` due deliveries for ``lease`` seconds.
+
+        ``methods``: only deliveries this worker can send (e-mail waits for a worker with SMTP).
+        """
         token = f"{worker[:40]}:{uuid.uuid4().hex[:16]}"
-        pick = select(Delivery.id).where(_due(at)).order_by(Delivery.next_attempt_at).limit(limit)
-        if self._skip_locked:
-            pick = pick.with_for_update(skip_locked=True)
+        due = _due(at) if methods is None else and_(_due(at), Delivery.method.in_(methods))
+        pick = select(Delivery.id).where(due).order_by(Delivery.next_attempt_at).limit(limit)
+        claim = {"claimed_by": token, "claimed_until": at + timedelta(seconds=lease)}
         with self.db.begin() as conn:
-            conn.execute(
-                update(Delivery)
-                .where(Delivery.id.in_(pick.scalar_subquery()), _due(at))
-                .values(claimed_by=token, claimed_until=at + timedelta(seconds=lease))
-                .execution_options(synchronize_session=False)
-            )
+            if self._skip_locked:  # PostgreSQL: lock the picked rows; others skip them
+                ids = conn.execute(pick.with_for_update(skip_locked=True)).scalars().all()
+                if ids:
+                    conn.execute(update(Delivery).where(Delivery.id.in_(ids)).values(**claim))
+            else:  # SQLite: one writing statement at a time, so this one is atomic
+                conn.execute(
+                    update(Delivery)
+                    .where(Delivery.id.in_(pick.scalar_subquery()), due)
+                    .values(**claim)
+                    .execution_options(synchronize_session=False)
+                )
         with self.db.connect() as conn:
             rows = conn.execute(
                 select(Delivery, Referral.reference, Referral.organisation, Referral.payload)

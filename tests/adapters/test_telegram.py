@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -27,13 +27,6 @@ USER = 42
 @pytest.fixture(scope="module")
 def real_engine() -> Engine:
     return build_engine(ROOT / "flows", ROOT / "locales")
-
-
-@pytest.fixture
-def api() -> Iterator[FakeBotApi]:
-    with FakeBotApi(token=TOKEN) as fake:
-        yield fake
-        fake.assert_clean()
 
 
 @pytest.fixture

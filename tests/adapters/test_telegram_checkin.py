@@ -30,13 +30,6 @@ def checkin_engine() -> Engine:
 
 
 @pytest.fixture
-def api() -> Iterator[FakeBotApi]:
-    with FakeBotApi(token=TOKEN) as fake:
-        yield fake
-        fake.assert_clean()
-
-
-@pytest.fixture
 def db(tmp_path: Path) -> Iterator[SAEngine]:
     database = connect(f"sqlite:///{tmp_path / 'tg.db'}")
     upgrade(database)
