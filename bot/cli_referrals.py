@@ -160,6 +160,6 @@ def add_parsers(sub: Any) -> None:
     show.add_argument("reference")
     status = ref_sub.add_parser("status", help="set the status; the person is told")
     status.add_argument("reference")
-    status.add_argument("status", choices=["new", "received", "contacted", "closed"])
+    status.add_argument("status", choices=["new", "acknowledged", "contacted", "closed"])
     status.add_argument("--note", default=None, help="a message for the person")
     referrals.set_defaults(fn=_referrals)

@@ -365,7 +365,7 @@ def test_a_referral_made_in_the_chat_is_delivered_and_its_status_told(tmp_path: 
     reference = next(o["referral"]["reference"] for o in outputs if "referral" in o)
     shown = run(["referrals", "show", reference], tmp_path, CARERCHECK_ENCRYPTION_KEYS=key)
     assert json.loads(shown.stdout)["person"]["email"] == "barbara@example.org"
-    told = run(["referrals", "status", reference, "received", "--note", "We will write soon"],
+    told = run(["referrals", "status", reference, "acknowledged", "--note", "We will write soon"],
                tmp_path, CARERCHECK_ENCRYPTION_KEYS=key)  # fmt: skip
     assert told.returncode == 0, told.stderr
     assert "has your referral" in told.stdout and "We will write soon" in told.stdout

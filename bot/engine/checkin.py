@@ -25,6 +25,8 @@ from bot.engine.understand import Understanding
 
 CHECK_IN = "check_in"
 """The ``awaiting`` value while the check-in offer is asked."""
+CHECK_IN_START = "check_in_start"
+"""The ``awaiting`` value of the check-in itself: start again now, or never be messaged."""
 YES = "yes"
 NO = "no"
 DAYS_A_MONTH = 30.44
@@ -71,16 +73,35 @@ class CheckIns(Understanding):
         return self.state.check_in_due is not None and self.state.check_in_due <= at
 
     def check_in(self, at: datetime) -> list[Event]:
-        """The check-in itself: hello again, then the questions from the start.
+        """The check-in itself: hello again, and whether to start now or never be messaged.
 
         The answers from last time are cleared; the language is kept. The host calls this when
-        the check-in falls due; ``resume`` calls it when the person writes first.
+        the check-in falls due; ``resume`` calls it when the person writes first. Opting out is
+        one tap: it forgets them.
         """
         self._reset()
         self.state.check_in_due = None
         self.state.updated_at, self.state.alarms = at, []
-        hello = MessageCreated(self.renderer().system(texts.CHECK_IN_HELLO), NOTICE)
-        return [SessionRestarted(CHECK_IN), hello, *self.start()]
+        self.state.awaiting = CHECK_IN_START
+        self.state.asked += 1
+        r = self.renderer()
+        hello = MessageCreated(r.system(texts.CHECK_IN_HELLO), NOTICE)
+        return [SessionRestarted(CHECK_IN), hello, self._check_in_start_question(r)]
+
+    def _check_in_start_question(self, r: Renderer) -> MessageCreated:
+        """Start the questions again now, or opt out of any more messages."""
+        return self._yes_no_question(
+            r.system(texts.CHECK_IN_START),
+            r.system(texts.CHECK_IN_GO),
+            r.system(texts.CHECK_IN_OPT_OUT),
+        )
+
+    def answer_check_in_start(self, option: str) -> list[Event]:
+        """Yes: the questions from the start. No: forget them, and never message them again."""
+        if option != YES:
+            return self.forget()
+        self.state.awaiting = None
+        return self.start()
 
     def forget(self) -> list[Event]:
         """Erase everything: the host deletes the conversation instead of saving it."""

@@ -17,12 +17,12 @@ from bot.i18n import Msg, Translator
 
 STATUS_WORDS: dict[str, Msg] = {
     "new": rt.STATUS_SENT,
-    "received": rt.STATUS_RECEIVED,
+    "acknowledged": rt.STATUS_RECEIVED,
     "contacted": rt.STATUS_CONTACTED,
     "closed": rt.STATUS_CLOSED,
 }
 NEWS: dict[str, Msg] = {
-    "received": rt.NOTICE_RECEIVED,
+    "acknowledged": rt.NOTICE_RECEIVED,
     "contacted": rt.NOTICE_CONTACTED,
     "closed": rt.NOTICE_CLOSED,
 }

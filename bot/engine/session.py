@@ -6,36 +6,33 @@ import json
 from collections.abc import Callable
 from datetime import timedelta
 
-from bot.engine import referral_texts, texts
-from bot.engine.checkin import CHECK_IN
+from bot.engine import texts
+from bot.engine.checkin import CHECK_IN, CHECK_IN_START
+from bot.engine.commands import Commands
 from bot.engine.events import (
-    HELP,
     NOTICE,
     REPROMPT,
     URGENT,
     Event,
     FlagRaised,
     InputRepeated,
-    LanguageChanged,
     MessageCreated,
     SessionRestarted,
-    SessionStopped,
-    StatusRequested,
 )
 from bot.engine.inputs import Choose, ChooseMany, Command, Input, Text
-from bot.engine.limits import MAX_INPUT_CHARS, RECENT_KEYS, RETENTION_DAYS
+from bot.engine.limits import MAX_INPUT_CHARS, RECENT_KEYS
 from bot.engine.matchers import CRISIS_WORDS, DANGER_WORDS, FREE
 from bot.engine.referral_steps import ASKS
 from bot.engine.render import DONE as DONE_OPTION
 from bot.engine.render import EXPLAIN, Renderer
-from bot.engine.setup import EASY_READ, Setup
+from bot.engine.setup import EASY_READ
 from bot.engine.state import DONE, STOPPED, WAITING
 from bot.engine.text import clean, contains_any, normalise
 from bot.engine.understand import COMMAND_WORDS, REFERRAL_ANSWER, REFERRAL_TYPED
 from bot.i18n import Msg
 
 
-class Session(Setup):
+class Session(Commands):
     """A conversation's state plus the engine that moves it."""
 
     @property
@@ -156,6 +153,9 @@ class Session(Setup):
             return self._set_language(inp.option)
         if self.state.awaiting == CHECK_IN:
             return self._choose_own(inp, r, self._check_in_question(r), self.answer_check_in)
+        if self.state.awaiting == CHECK_IN_START:
+            start = self._check_in_start_question(r)
+            return self._choose_own(inp, r, start, self.answer_check_in_start)
         if self.state.awaiting == EASY_READ:
             return self._choose_own(inp, r, self._easy_read_question(r), self._answer_easy_read)
         if self.referral_step is not None:
@@ -255,6 +255,8 @@ class Session(Setup):
             return self._set_language(value)
         if kind == CHECK_IN:
             return self.answer_check_in(value)
+        if kind == CHECK_IN_START:
+            return self.answer_check_in_start(value)
         if kind == EASY_READ:
             return self._answer_easy_read(value)
         if kind == REFERRAL_ANSWER:
@@ -264,7 +266,7 @@ class Session(Setup):
         return self.command(value)
 
     def _not_understood(self, r: Renderer, raw: str, text: str) -> list[Event]:
-        if self.state.awaiting in (CHECK_IN, EASY_READ) or self.referral_step is not None:
+        if self.state.awaiting in (CHECK_IN, CHECK_IN_START, EASY_READ) or self.referral_step:
             return [MessageCreated(r.system(texts.NOT_UNDERSTOOD), REPROMPT), *self.current()]
         if self.state.status == DONE:
             return [self._finished(r)]
@@ -285,90 +287,3 @@ class Session(Setup):
         else:
             why = texts.NOT_UNDERSTOOD
         return [MessageCreated(r.system(why), REPROMPT), r.question(self.node, REPROMPT)]
-
-    # -- global commands: they work from every node -------------------------------------------
-
-    def command(self, name: str, arg: str | None = None) -> list[Event]:
-        """Carry out a global command: back, restart, help, stop, language, urgent and others."""
-        r = self.renderer()
-        if name == "back":
-            return self._back(r)
-        if name == "restart":
-            self._reset()
-            notice = MessageCreated(r.system(texts.RESTARTED), NOTICE)
-            return [SessionRestarted("command"), notice, *self.start()]
-        if name == "help":
-            if self.referral_step is not None:
-                return [self._referral_question(r, helping=True)]
-            if self.state.awaiting or self.state.status == DONE:
-                return self.current()
-            return [r.help(self.node, HELP)]
-        if name == "stop":
-            return self._stop(r)
-        if name == "language":
-            return self._set_language(arg) if arg else self._ask_language(r)
-        if name == "urgent":
-            return [r.services(texts.URGENT_INTRO, self.urgent_services(), URGENT), *self.current()]
-        if name == "start":
-            return self.current()
-        return self._more_commands(name, r)
-
-    def _more_commands(self, name: str, r: Renderer) -> list[Event]:
-        if name == "forget":
-            return self.forget()
-        if name == "easyread":
-            return [self._use_easy_read(not self.state.easy_read), *self.current()]
-        if name == "privacy":
-            kept = r.plural(referral_texts.PRIVACY, RETENTION_DAYS["closed_referral"])
-            said = MessageCreated(f"{r.system(texts.PRIVACY)}\n\n{kept}", NOTICE)
-            return [said, *self.current()]
-        if name == "status":
-            return [StatusRequested(), *self.current()]
-        notice = MessageCreated(r.system(texts.UNKNOWN_COMMAND), NOTICE)
-        return [notice, *self.current()]
-
-    def _back(self, r: Renderer) -> list[Event]:
-        if self.state.setup:  # back in the start questions: choose the language again
-            return [MessageCreated(r.system(texts.BACK), NOTICE), *self._setup_first()]
-        if self.referral_step is not None:
-            return [MessageCreated(r.system(texts.BACK), NOTICE), *self.referral_back()]
-        if self.state.awaiting and self.state.awaiting != CHECK_IN:
-            self.state.awaiting = None
-            return self.current()
-        if not self.state.answers:
-            return [MessageCreated(r.system(texts.BACK_AT_START), NOTICE), *self.current()]
-        self._replay(self.state.answers[:-1])
-        return [MessageCreated(r.system(texts.BACK), NOTICE), *self.current()]
-
-    def _stop(self, r: Renderer) -> list[Event]:
-        if self.state.status == WAITING:  # a finished conversation stays finished
-            self.state.status = STOPPED
-        minutes = self.flow.expire_after_minutes  # never promise longer than we keep them
-        if minutes >= 24 * 60:
-            text = r.plural(texts.STOP_DAYS, minutes // (24 * 60))
-        elif minutes >= 60:
-            text = r.plural(texts.STOP_HOURS, minutes // 60)
-        else:
-            text = r.plural(texts.STOP_MINUTES, minutes)
-        return [SessionStopped(), MessageCreated(text, NOTICE)]
-
-    def _ask_language(self, r: Renderer) -> list[Event]:
-        self.state.awaiting = "language"
-        self.state.asked += 1
-        return [self._language_picker(r)]
-
-    def _set_language(self, code: str) -> list[Event]:
-        wanted = code.replace("-", "_").casefold()
-        match = [c for c in self.engine.catalogs.languages() if c.casefold() == wanted]
-        if not match:
-            self.state.awaiting = "language"
-            self.state.asked += 1
-            r = self.renderer()
-            return [
-                MessageCreated(r.system(texts.LANGUAGE_MISSING), NOTICE),
-                self._language_picker(r),
-            ]
-        self.state.language, self.state.awaiting = match[0], None
-        notice = MessageCreated(self.renderer().system(texts.LANGUAGE_SET), NOTICE)
-        after = self._setup_easy_read() if self.state.setup else self.current()
-        return [LanguageChanged(match[0]), notice, *after]

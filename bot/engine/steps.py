@@ -72,6 +72,8 @@ class Steps:
             return [self._language_picker(r)]
         if self.state.awaiting == "check_in":
             return [self._check_in_question(r)]
+        if self.state.awaiting == "check_in_start":
+            return [self._check_in_start_question(r)]
         if self.state.awaiting == "easy_read":
             return [self._easy_read_question(r)]
         if (self.state.awaiting or "").startswith("referral:"):
@@ -81,6 +83,9 @@ class Steps:
         return [r.question(self.node)]
 
     def _check_in_question(self, r: Renderer) -> MessageCreated:
+        raise NotImplementedError  # see CheckIns
+
+    def _check_in_start_question(self, r: Renderer) -> MessageCreated:
         raise NotImplementedError  # see CheckIns
 
     def _referral_question(self, r: Renderer, *, helping: bool = False) -> MessageCreated:

@@ -98,6 +98,8 @@ class Understanding(Steps):
             return self._understand_yes_no(norm, self._check_in_question(self.renderer()))
         if self.state.awaiting == "easy_read":
             return self._understand_yes_no(norm, self._easy_read_question(self.renderer()))
+        if self.state.awaiting == "check_in_start":
+            return self._understand_yes_no(norm, self._check_in_start_question(self.renderer()))
         if str(self.state.awaiting).startswith(REFERRAL_PREFIX):
             return self._understand_referral(norm, text)
         return None

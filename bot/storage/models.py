@@ -56,7 +56,7 @@ class Referral(Base):
 
     ``channel`` and ``user_id`` say where to tell the person about it; both are cleared when
     the person asks to be forgotten. ``status``: new (in the organisation's inbox, not picked
-    up), received, contacted, closed.
+    up), acknowledged, contacted, closed.
     """
 
     __tablename__ = "referrals"

@@ -21,7 +21,7 @@ from bot.engine.organisations import Organisation
 from bot.storage.crypto import Cipher, seal, unseal
 from bot.storage.models import Delivery, DeliveryAttempt, Notice, Referral, ReferralEvent
 
-STATUSES = ("new", "received", "contacted", "closed")
+STATUSES = ("new", "acknowledged", "contacted", "closed")
 """new: in the organisation's inbox, not picked up yet. closed: finished with."""
 REFERRAL, ERASURE = "referral", "erasure"
 

@@ -77,7 +77,10 @@ async def test_two_workers_send_a_due_check_in_exactly_once(
             await app.shutdown()
     sent = [m["text"] for m in api.sent(USER)]
     assert sum(t.startswith("Hello again.") for t in sent) == 1
-    assert sent[-1].endswith("Does someone need your help?")
+    assert sent[-1] == "Shall we go through the questions now?"
+    buttons = [b["text"] for row in api.sent(USER)[-1]["reply_markup"]["inline_keyboard"]
+               for b in row]  # fmt: skip
+    assert buttons == ["Yes, let's start", "No. Please do not message me again"]
     assert conversations(checkin_engine, db).due_check_ins(DUE + timedelta(days=1)) == []
 
 

@@ -138,7 +138,7 @@ async def test_a_whole_referral_leaves_no_personal_data_in_the_logs(
         assert len(smtp.messages) == 1 and NAME not in str(smtp.messages[0])
         assert receiver.received["CC-TEST-0001.referral"]["referral"]["person"]["name"] == NAME
 
-        change_status(engine, convs.referrals, "CC-TEST-0001", "received",
+        change_status(engine, convs.referrals, "CC-TEST-0001", "acknowledged",
                       at=datetime.now(UTC), by="test", note=NOTE)  # fmt: skip
         handlers = Handlers(convs)
         await handlers.send_notices(SimpleNamespace(bot=app.bot))  # type: ignore[arg-type]

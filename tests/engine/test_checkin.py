@@ -120,9 +120,24 @@ def test_when_it_falls_due_the_questions_start_again_and_the_date_is_used_up(
     events = session.check_in(DUE)
     assert events[0] == SessionRestarted("check_in")
     assert texts(events)[0].startswith("Hello again. Some time ago you asked me to check in")
-    assert texts(events)[-1].endswith("Does someone need your help?")
+    asked = events[-1]
+    assert isinstance(asked, MessageCreated)
+    assert asked.text == "Shall we go through the questions now?"
+    assert [o.label for o in asked.options] == [
+        "Yes, let's start", "No. Please do not message me again"]  # fmt: skip
     assert session.state.answers == [] and session.state.outcome is None
     assert session.state.check_in_due is None
+    started = session.resume(Choose(DUE, "yes", asked.prompt))
+    assert texts(started)[-1].endswith("Does someone need your help?")
+
+
+@pytest.mark.parametrize("inp", [Choose(DUE, "no"), Text(DUE, "no"), Text(DUE, "2")])
+def test_opting_out_at_the_check_in_is_one_tap_and_forgets_them(engine: Engine, inp) -> None:
+    session, _ = at_offer(engine)
+    session.resume(Text(AT, "yes"))
+    session.check_in(DUE)
+    events = session.resume(inp)
+    assert events[0] == ForgetRequested()
 
 
 def test_a_message_after_the_date_gets_the_check_in_first(engine: Engine) -> None:

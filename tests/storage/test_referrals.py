@@ -155,7 +155,7 @@ def test_status_answers_from_the_stored_referral(
         "Your referral CC-TEST-0001 to Carers' support service for Leicester, Leicestershire "
         "and Rutland: sent. They have not picked it up yet."
     )
-    change_status(convs.engine, convs.referrals, "CC-TEST-0001", "received", at=AT, by="test")
+    change_status(convs.engine, convs.referrals, "CC-TEST-0001", "acknowledged", at=AT, by="test")
     turn = convs.turn(USER, parse('{"text": "status"}', AT + timedelta(days=2)))
     assert texts(turn.events)[0].endswith("they have it, and they will get in touch.")
 
