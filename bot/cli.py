@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from bot import logs
+from bot.cli_dashboard import add_parsers as add_dashboard_parsers
 from bot.cli_referrals import NO_KEY, add_parsers, load_cipher
 from bot.config import Config
 from bot.content import build_engine, load_flows
@@ -285,6 +286,7 @@ def parser() -> argparse.ArgumentParser:
     db.add_argument("revision", nargs="?")
     db.set_defaults(fn=_db)
     add_parsers(sub)
+    add_dashboard_parsers(sub)
     easyread = sub.add_parser("easyread", help="Easy Read picture cards")
     easyread.add_argument("action", choices=["cards"], help="cards: draw every card now")
     easyread.add_argument("--lang", nargs="*", help="only these languages")

@@ -63,6 +63,12 @@ class Config:
     key_file: Path = Path("carercheck.key")
     """Where the terminal demo keeps the key it makes when none is configured."""
     dashboard_url: str = "http://127.0.0.1:8080"
+    dashboard_secret: Secret | None = None
+    """Signs the dashboard's session cookies; ``carercheck dashboard`` needs it."""
+    dashboard_listen: str = "127.0.0.1"
+    dashboard_port: int = 8080
+    dashboard_insecure_cookies: bool = False
+    """Send the session cookie over plain HTTP too (only for trying it out on this machine)."""
     smtp_host: str | None = None
     smtp_port: int = 587
     smtp_username: str | None = None
@@ -108,6 +114,10 @@ class Config:
             ),
             key_file=Path(get("KEY_FILE", "carercheck.key")),
             dashboard_url=get("DASHBOARD_URL", "http://127.0.0.1:8080").rstrip("/"),
+            dashboard_secret=_optional_secret(get("DASHBOARD_SECRET", "")),
+            dashboard_listen=get("DASHBOARD_LISTEN", "127.0.0.1"),
+            dashboard_port=int(get("DASHBOARD_PORT", "8080")),
+            dashboard_insecure_cookies=_flag(get("DASHBOARD_INSECURE_COOKIES", "")),
             smtp_host=get("SMTP_HOST", "") or None,
             smtp_port=int(get("SMTP_PORT", "587")),
             smtp_username=get("SMTP_USERNAME", "") or None,

@@ -22,6 +22,7 @@ from bot.storage.models import Delivery as DeliveryRow
 from bot.storage.models import DeliveryAttempt, Referral
 from bot.storage.outbox import Outbox
 from bot.storage.referrals import Person, ReferralStore
+from bot.testing.clock import FakeClock
 from bot.testing.keys import fixed_cipher
 from bot.testing.receiver import WebhookReceiver
 from bot.testing.smtp import SmtpServer
@@ -30,16 +31,6 @@ T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 SECRET_NAME = "CARERCHECK_WEBHOOK_SECRET_TEST"
 SECRET = "whsec-test-0123456789"
 NAME, PHONE = "Zebedee Quill", "+441164960999"
-
-
-class Clock:
-    """Time the test moves on."""
-
-    def __init__(self) -> None:
-        self.now = T0
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 def organisation(*ways: Delivery, email_details: bool = False) -> Organisation:
@@ -70,7 +61,7 @@ def make_referrals(db: SAEngine, org: Organisation, n: int) -> ReferralStore:
     return store
 
 
-def worker(db: SAEngine, senders: dict[str, Any], clock: Clock, **kw: Any) -> Worker:
+def worker(db: SAEngine, senders: dict[str, Any], clock: FakeClock, **kw: Any) -> Worker:
     backoff = kw.pop("backoff", Backoff(30, 3600, 15))
     return Worker(Outbox(db, fixed_cipher()), senders, clock, backoff=backoff, **kw)
 
@@ -100,7 +91,7 @@ def test_backoff_grows_to_its_cap_with_jitter_and_then_gives_up() -> None:
 
 
 async def test_email_carries_only_a_link_unless_the_organisation_opts_in(db: SAEngine) -> None:
-    clock = Clock()
+    clock = FakeClock(T0)
     with SmtpServer() as smtp:
         for opted_in in (False, True):
             org = organisation(Delivery("email", "referrals@carers.example.org"),
@@ -126,7 +117,7 @@ async def test_an_unreachable_smtp_server_is_retried_later(db: SAEngine) -> None
     with SmtpServer() as smtp:
         port = smtp.port
     sender = EmailSender(Smtp("127.0.0.1", port, starttls=False, timeout=2), "https://x", {})
-    clock = Clock()
+    clock = FakeClock(T0)
     assert await worker(db, {"email": sender}, clock).run_once() == 1
     with db.connect() as conn:
         row = conn.execute(select(DeliveryRow)).one()
@@ -137,7 +128,7 @@ async def test_an_unreachable_smtp_server_is_retried_later(db: SAEngine) -> None
 
 
 async def test_a_webhook_failing_at_first_gets_the_referral_exactly_once(db: SAEngine) -> None:
-    clock = Clock()
+    clock = FakeClock(T0)
     with WebhookReceiver(SECRET, clock=clock, fail_first=3) as receiver:
         make_referrals(db, organisation(webhook(receiver.url)), 1)
         sender = WebhookSender({SECRET_NAME: Secret(SECRET)})
@@ -160,7 +151,7 @@ async def test_a_webhook_failing_at_first_gets_the_referral_exactly_once(db: SAE
 
 
 async def test_a_receiver_down_for_an_hour_still_gets_every_referral_once(db: SAEngine) -> None:
-    clock = Clock()
+    clock = FakeClock(T0)
     back_at = T0 + timedelta(hours=1)
     with WebhookReceiver(SECRET, clock=clock, down=lambda: clock.now < back_at) as receiver:
         make_referrals(db, organisation(webhook(receiver.url)), 12)
@@ -179,7 +170,7 @@ async def test_a_receiver_down_for_an_hour_still_gets_every_referral_once(db: SA
 async def test_after_the_last_attempt_a_delivery_is_dead_and_an_alert_is_logged(
     db: SAEngine, caplog: pytest.LogCaptureFixture
 ) -> None:
-    clock = Clock()
+    clock = FakeClock(T0)
     with WebhookReceiver(SECRET, clock=clock, down=lambda: True) as receiver:
         make_referrals(db, organisation(webhook(receiver.url)), 1)
         sender = WebhookSender({SECRET_NAME: Secret(SECRET)})
@@ -200,7 +191,7 @@ async def test_after_the_last_attempt_a_delivery_is_dead_and_an_alert_is_logged(
 
 
 def test_two_workers_never_send_the_same_referral_twice(db: SAEngine) -> None:
-    clock = Clock()
+    clock = FakeClock(T0)
     with WebhookReceiver(SECRET, clock=clock, delay=0.005) as receiver:
         make_referrals(db, organisation(webhook(receiver.url)), 60)
         errors: list[BaseException] = []

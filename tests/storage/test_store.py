@@ -80,10 +80,12 @@ def test_migrations_go_up_and_down(db: SAEngine) -> None:
     assert current(db) is None
     assert "conversations" not in inspect(db).get_table_names()
     upgrade(db)
-    assert current(db) == "0003"
-    assert {"referrals", "deliveries", "delivery_attempts", "referral_events", "notices"} <= set(
-        inspect(db).get_table_names()
-    )
+    assert current(db) == "0004"
+    tables = set(inspect(db).get_table_names())
+    assert {"referrals", "deliveries", "delivery_attempts", "referral_events", "notices"} <= tables
+    assert {"users", "login_attempts", "audit_log"} <= tables
+    downgrade(db, "0003")
+    assert "users" not in inspect(db).get_table_names()
     downgrade(db, "0002")
     assert "referrals" not in inspect(db).get_table_names()
     upgrade(db)

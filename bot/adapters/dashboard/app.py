@@ -1,0 +1,159 @@
+"""The dashboard's Starlette app: routes, sessions, templates and security headers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine as SAEngine
+from starlette.applications import Starlette
+from starlette.datastructures import MutableHeaders
+from starlette.middleware import Middleware
+from starlette.middleware.sessions import SessionMiddleware
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.templating import Jinja2Templates
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from bot.adapters.dashboard import pages
+from bot.adapters.dashboard.security import BadCsrf, NotSignedIn, csrf_token
+from bot.engine import Engine
+from bot.storage.accounts import AccountStore
+from bot.storage.crypto import Cipher
+from bot.storage.inbox import Inbox
+from bot.storage.referrals import ReferralStore
+
+HERE = Path(__file__).resolve().parent
+HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; frame-ancestors 'none'; form-action 'self'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "Cache-Control": "no-store",
+}
+
+
+@dataclass
+class Dashboard:
+    """What the pages share: the engine, the stores and the clock."""
+
+    engine: Engine
+    accounts: AccountStore
+    inbox: Inbox
+    referrals: ReferralStore
+    templates: Jinja2Templates
+    clock: Callable[[], datetime]
+    lifetime: timedelta
+
+
+def build_dashboard(
+    engine: Engine,
+    db: SAEngine,
+    cipher: Cipher,
+    secret_key: str,
+    *,
+    clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    idle_minutes: int = 30,
+    lifetime_hours: int = 12,
+    https_only: bool = True,
+) -> Starlette:
+    """The dashboard app.
+
+    Args:
+        engine: The engine (organisations, and the words people are told in).
+        db: The database.
+        cipher: Opens the referrals (they are decrypted only on their own page and in CSV).
+        secret_key: Signs the session cookies.
+        clock: The time (tests move it).
+        idle_minutes: A session ends after this long without a request.
+        lifetime_hours: A sign-in lasts at most this long.
+        https_only: Send the session cookie over HTTPS only (off only for local tests).
+    """
+    templates = Jinja2Templates(directory=str(HERE / "templates"))
+    templates.env.globals["csrf_token"] = csrf_token
+    templates.env.filters["when"] = _when
+    state = Dashboard(
+        engine=engine,
+        accounts=AccountStore(db),
+        inbox=Inbox(db, cipher),
+        referrals=ReferralStore(db, cipher, engine.organisations),
+        templates=templates,
+        clock=clock,
+        lifetime=timedelta(hours=lifetime_hours),
+    )
+    routes = [
+        Route("/", lambda r: RedirectResponse("/referrals", 303)),
+        Route("/login", pages.login_form, methods=["GET"]),
+        Route("/login", pages.login, methods=["POST"]),
+        Route("/logout", pages.logout, methods=["POST"]),
+        Route("/referrals", pages.inbox),
+        Route("/referrals.csv", pages.export),
+        Route("/referrals/{reference}", pages.referral),
+        Route("/referrals/{reference}/status", pages.status, methods=["POST"]),
+        Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),
+    ]
+    middleware = [
+        Middleware(SecurityHeaders),
+        Middleware(
+            SessionMiddleware,
+            secret_key=secret_key,
+            session_cookie="carercheck_session",
+            max_age=idle_minutes * 60,
+            same_site="strict",
+            https_only=https_only,
+        ),
+    ]
+    app = Starlette(
+        routes=routes,
+        middleware=middleware,
+        exception_handlers={NotSignedIn: _to_login, BadCsrf: _bad_csrf, 404: _not_found},
+    )
+    app.state.dashboard = state
+    return app
+
+
+def _when(moment: datetime | None) -> str:
+    if moment is None:
+        return ""
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return aware.astimezone(UTC).strftime("%d %b %Y %H:%M UTC")
+
+
+class SecurityHeaders:
+    """Adds HEADERS to every response that does not set them itself."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Pass the request on; add the headers to its response."""
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for name, value in HEADERS.items():
+                    headers.setdefault(name, value)
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
+
+
+async def _to_login(request: Request, exc: Exception) -> Response:
+    return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+
+
+async def _bad_csrf(request: Request, exc: Exception) -> Response:
+    return pages.message(
+        request, 403, "This form has expired", "Please go back, reload the page and try again."
+    )
+
+
+async def _not_found(request: Request, exc: Any) -> Response:
+    return pages.message(request, 404, "Not found", "There is no such page or referral here.")
