@@ -1,4 +1,4 @@
-"""``carercheck dashboard | users | orgs``: the organisations' dashboard and its accounts."""
+"""``carercheck dashboard | users | tokens | orgs``: the dashboard and its accounts."""
 
 from __future__ import annotations
 
@@ -69,6 +69,25 @@ def _users(args: argparse.Namespace, cfg: Config) -> int:
     return 0
 
 
+def _tokens(args: argparse.Namespace, cfg: Config) -> int:
+    from bot.content import build_engine  # noqa: PLC0415
+    from bot.storage import connect, upgrade  # noqa: PLC0415
+    from bot.storage.tokens import TokenStore  # noqa: PLC0415
+
+    if args.org not in build_engine(cfg.flows_dir, cfg.locales_dir).organisations:
+        print(f"unknown organisation {args.org!r}", file=sys.stderr)
+        return 2
+    db = connect(cfg.database_url)
+    upgrade(db)
+    tokens = TokenStore(db)
+    if args.action == "revoke":
+        print(f"revoked {tokens.revoke(args.org, args.name)} token(s)")
+        return 0
+    print(tokens.add(args.org, args.name, now()))
+    print("keep it safe: it is shown only this once", file=sys.stderr)
+    return 0
+
+
 def _orgs(args: argparse.Namespace, cfg: Config) -> int:
     from bot.content import build_engine  # noqa: PLC0415
 
@@ -92,6 +111,11 @@ def add_parsers(sub: Any) -> None:
     add.add_argument("--role", choices=["worker", "org_admin", "system_admin"], default="worker")
     add.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
     users.set_defaults(fn=_users)
+    tokens = sub.add_parser("tokens", help="API tokens for an organisation's own systems")
+    tokens.add_argument("action", choices=["add", "revoke"])
+    tokens.add_argument("--org", required=True, help="the organisation id")
+    tokens.add_argument("--name", required=True, help="what the token is for")
+    tokens.set_defaults(fn=_tokens)
     orgs = sub.add_parser("orgs", help="organisations (from flows/organisations/*.yaml)")
     orgs.add_argument("action", choices=["list"])
     orgs.set_defaults(fn=_orgs)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Engine, exists, select
@@ -126,8 +126,13 @@ class Inbox:
         ]
 
 
+def _aware(moment: datetime) -> datetime:
+    """SQLite gives times back without their zone; every time stored is UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
 def _row(r: Any, dead: bool) -> InboxRow:
     return InboxRow(
-        r.reference, r.status, r.created_at, r.age_band, r.outcome, bool(r.young), bool(dead),
-        r.viewed_at is not None, r.erasure_requested_at is not None,
+        r.reference, r.status, _aware(r.created_at), r.age_band, r.outcome, bool(r.young),
+        bool(dead), r.viewed_at is not None, r.erasure_requested_at is not None,
     )  # fmt: skip

@@ -20,13 +20,14 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from bot.adapters.dashboard import pages
+from bot.adapters.dashboard import api, pages
 from bot.adapters.dashboard.security import BadCsrf, NotSignedIn, csrf_token
 from bot.engine import Engine
 from bot.storage.accounts import AccountStore
 from bot.storage.crypto import Cipher
 from bot.storage.inbox import Inbox
 from bot.storage.referrals import ReferralStore
+from bot.storage.tokens import TokenStore
 
 HERE = Path(__file__).resolve().parent
 HEADERS = {
@@ -45,6 +46,7 @@ class Dashboard:
     accounts: AccountStore
     inbox: Inbox
     referrals: ReferralStore
+    tokens: TokenStore
     templates: Jinja2Templates
     clock: Callable[[], datetime]
     lifetime: timedelta
@@ -81,6 +83,7 @@ def build_dashboard(
         accounts=AccountStore(db),
         inbox=Inbox(db, cipher),
         referrals=ReferralStore(db, cipher, engine.organisations),
+        tokens=TokenStore(db),
         templates=templates,
         clock=clock,
         lifetime=timedelta(hours=lifetime_hours),
@@ -94,6 +97,10 @@ def build_dashboard(
         Route("/referrals.csv", pages.export),
         Route("/referrals/{reference}", pages.referral),
         Route("/referrals/{reference}/status", pages.status, methods=["POST"]),
+        Route("/api/openapi.json", api.openapi),
+        Route("/api/referrals", api.list_referrals),
+        Route("/api/referrals/{reference}", api.get_referral),
+        Route("/api/referrals/{reference}/status", api.set_status, methods=["POST"]),
         Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),
     ]
     middleware = [
