@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 ARGS ?=
 
-.PHONY: chat telegram test lint typecheck imports flows pytest bench clean
+.PHONY: chat telegram test lint typecheck imports flows pytest bench screenshots clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,9 @@ bench: $(STAMP)
 	$(BIN)/python bench/telegram.py
 	$(BIN)/python bench/telegram.py --http
 	$(BIN)/python bench/crypto.py
+
+screenshots: $(STAMP)
+	$(BIN)/python -m bot.testing.screenshots docs/screenshots
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

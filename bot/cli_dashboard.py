@@ -32,6 +32,7 @@ def _dashboard(args: argparse.Namespace, cfg: Config) -> int:
     app = build_dashboard(
         build_engine(cfg.flows_dir, cfg.locales_dir), db, cipher,
         cfg.dashboard_secret.reveal(), https_only=not cfg.dashboard_insecure_cookies,
+        chat_frame_ancestors=cfg.chat_frame_ancestors,
     )  # fmt: skip
     uvicorn.run(app, host=cfg.dashboard_listen, port=cfg.dashboard_port, log_level="warning")
     return 0

@@ -10,7 +10,7 @@ import os
 import signal
 import sys
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bot.config import Config
@@ -114,12 +114,15 @@ def _keys(args: argparse.Namespace, cfg: Config) -> int:
 
 def _purge(args: argparse.Namespace, cfg: Config) -> int:
     from bot.storage import Conversations, ConversationStore  # noqa: PLC0415
+    from bot.storage.webchat import WebTranscript  # noqa: PLC0415
 
     engine, db, cipher = _services(cfg)
     at = now()
     conversations = Conversations(engine, ConversationStore(db), channel="any", cipher=cipher)
     deleted = conversations.purge(at)
     counts = conversations.referrals.purge(at)
+    keep = max(f.expire_after_minutes for f in engine.flows.values())
+    counts["web_chat_message"] = WebTranscript(db, cipher).purge(at - timedelta(minutes=keep))
     print(f"deleted {deleted} conversation(s) kept past their time")
     for name, n in counts.items():
         print(f"deleted {n} {name.replace('_', ' ')}(s) kept past their time")

@@ -68,6 +68,8 @@ class Config:
     dashboard_listen: str = "127.0.0.1"
     dashboard_port: int = 8080
     dashboard_insecure_cookies: bool = False
+    chat_frame_ancestors: str = "'self'"
+    """Sites that may show the web chat in a frame (CSP frame-ancestors syntax)."""
     """Send the session cookie over plain HTTP too (only for trying it out on this machine)."""
     smtp_host: str | None = None
     smtp_port: int = 587
@@ -118,6 +120,7 @@ class Config:
             dashboard_listen=get("DASHBOARD_LISTEN", "127.0.0.1"),
             dashboard_port=int(get("DASHBOARD_PORT", "8080")),
             dashboard_insecure_cookies=_flag(get("DASHBOARD_INSECURE_COOKIES", "")),
+            chat_frame_ancestors=get("CHAT_FRAME_ANCESTORS", "'self'"),
             smtp_host=get("SMTP_HOST", "") or None,
             smtp_port=int(get("SMTP_PORT", "587")),
             smtp_username=get("SMTP_USERNAME", "") or None,

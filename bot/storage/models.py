@@ -231,3 +231,19 @@ class ApiToken(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
     last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     revoked: Mapped[bool] = mapped_column(Boolean, nullable=False)
+
+
+class WebMessage(Base):
+    """The web chat's transcript, so a reload shows the conversation so far. Encrypted.
+
+    Deleted with the conversation (``forget``) and when the conversation would be purged.
+    """
+
+    __tablename__ = "web_messages"
+    __table_args__ = (Index("ix_web_messages_user", "user_id", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    user_id: Mapped[str] = mapped_column(String(128), nullable=False)
+    payload: Mapped[str] = mapped_column(Text, nullable=False)
+    """One shown message as encrypted JSON: who, text, options, picture, prompt."""
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, index=True)

@@ -186,6 +186,11 @@ class Conversations:
         """People of this channel whose check-in falls due by ``at``, the longest waiting first."""
         return self.store.due(self.channel, at, limit)
 
+    def session(self, user_id: str) -> Session | None:
+        """This person's conversation as stored (None if there is none, or it is unreadable)."""
+        stored = self.store.load(self.channel, user_id)
+        return None if stored is None else self._read(stored.state, stored.id)
+
     def forget(self, user_id: str) -> bool:
         """Erase this person's conversation."""
         return self.store.forget(self.channel, user_id)

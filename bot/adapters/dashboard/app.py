@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from itsdangerous import Signer
 from sqlalchemy import Engine as SAEngine
 from starlette.applications import Starlette
 from starlette.datastructures import MutableHeaders
@@ -20,14 +21,16 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from bot.adapters.dashboard import api, pages
+from bot.adapters.dashboard import api, chat, pages
 from bot.adapters.dashboard.security import BadCsrf, NotSignedIn, csrf_token
 from bot.engine import Engine
+from bot.storage import Conversations, ConversationStore
 from bot.storage.accounts import AccountStore
 from bot.storage.crypto import Cipher
 from bot.storage.inbox import Inbox
 from bot.storage.referrals import ReferralStore
 from bot.storage.tokens import TokenStore
+from bot.storage.webchat import WebTranscript
 
 HERE = Path(__file__).resolve().parent
 HEADERS = {
@@ -62,6 +65,7 @@ def build_dashboard(
     idle_minutes: int = 30,
     lifetime_hours: int = 12,
     https_only: bool = True,
+    chat_frame_ancestors: str = "'self'",
 ) -> Starlette:
     """The dashboard app.
 
@@ -74,10 +78,13 @@ def build_dashboard(
         idle_minutes: A session ends after this long without a request.
         lifetime_hours: A sign-in lasts at most this long.
         https_only: Send the session cookie over HTTPS only (off only for local tests).
+        chat_frame_ancestors: The sites that may show the web chat in a frame (CSP syntax,
+            such as ``https://carers.example.org``); the dashboard itself never is.
     """
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     templates.env.globals["csrf_token"] = csrf_token
     templates.env.filters["when"] = _when
+    templates.env.filters["age"] = _age_labels(engine)
     state = Dashboard(
         engine=engine,
         accounts=AccountStore(db),
@@ -97,6 +104,8 @@ def build_dashboard(
         Route("/referrals.csv", pages.export),
         Route("/referrals/{reference}", pages.referral),
         Route("/referrals/{reference}/status", pages.status, methods=["POST"]),
+        Route("/chat", chat.page, methods=["GET"]),
+        Route("/chat", chat.post, methods=["POST"]),
         Route("/api/openapi.json", api.openapi),
         Route("/api/referrals", api.list_referrals),
         Route("/api/referrals/{reference}", api.get_referral),
@@ -120,7 +129,23 @@ def build_dashboard(
         exception_handlers={NotSignedIn: _to_login, BadCsrf: _bad_csrf, 404: _not_found},
     )
     app.state.dashboard = state
+    app.state.chat = chat.Chat(
+        Conversations(engine, ConversationStore(db), channel=chat.CHANNEL, cipher=cipher),
+        WebTranscript(db, cipher),
+        Signer(secret_key, salt="carercheck-chat"),
+        https_only,
+        chat_frame_ancestors,
+    )
     return app
+
+
+def _age_labels(engine: Engine) -> Callable[[str | None], str]:
+    """Age band ids as the age question words them in English ("age_18_25" -> "18 to 25")."""
+    labels: dict[str, str] = {}
+    for flow in engine.flows.values():
+        node = flow.find_result_node(flow.age_result) if flow.age_result else None
+        labels |= {o.id: o.label for o in node.options} if node else {}
+    return lambda band: labels.get(band or "", (band or "").replace("_", " "))
 
 
 def _when(moment: datetime | None) -> str:

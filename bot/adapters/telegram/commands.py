@@ -7,21 +7,9 @@ import re
 from telegram import BotCommand
 from telegram.ext import Application
 
-from bot.i18n import N_, Catalogs, Msg
+from bot.adapters.menu import MENU
+from bot.i18n import Catalogs
 
-MENU: tuple[tuple[str, Msg], ...] = (
-    ("start", N_("telegram:command", "Start, or show the question we are on")),
-    ("help", N_("telegram:command", "Ask the question in other words")),
-    ("back", N_("telegram:command", "Change your last answer")),
-    ("restart", N_("telegram:command", "Start the questions again")),
-    ("language", N_("telegram:command", "Choose your language")),
-    ("easyread", N_("telegram:command", "Easy words and pictures, on or off")),
-    ("privacy", N_("telegram:command", "What happens to your answers")),
-    ("stop", N_("telegram:command", "Stop for now and carry on later")),
-    ("status", N_("telegram:command", "Where your referral is")),
-    ("forget", N_("telegram:command", "Delete your answers")),
-    ("urgent", N_("telegram:command", "Help right now, if someone is in danger")),
-)
 TELEGRAM_LANGUAGE = re.compile(r"[a-z]{2}")
 """Telegram keys command lists by two-letter ISO 639-1 codes only."""
 
