@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import secrets
 from collections.abc import Callable, Iterable
 from datetime import datetime
 
@@ -33,6 +34,7 @@ class Engine:
         sources: Iterable[Source] = (),
         organisations: Iterable[Organisation] = (),
         new_reference: Callable[[], str] = new_reference,
+        new_run: Callable[[], str] = lambda: secrets.token_hex(8),
     ) -> None:
         flow_list, service_list = list(flows), list(services)
         problems = check_services(flow_list, service_list)
@@ -48,6 +50,8 @@ class Engine:
         self.sources = {s.id: s for s in sources}
         self.organisations = {o.id: o for o in organisations}
         self.new_reference = new_reference
+        self.new_run = new_run
+        """Makes the random id of each run through a flow (anonymous statistics)."""
         """Makes a referral's reference; tests pass a repeatable one."""
         self._check_sources()
         self.machines = {fid: FlowMachine(f) for fid, f in self.flows.items()}
@@ -78,6 +82,7 @@ class Engine:
         flow_id = flow or self.default_flow
         lang = language if self.catalogs.supports(language) else "en"
         state = RunState(flow_id, lang, self.flows[flow_id].start, at, at, setup=ask)
+        state.run = self.new_run()
         known = self.sources.get(source) if source else None
         if known is not None:
             state.source = known.id

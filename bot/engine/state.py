@@ -64,6 +64,9 @@ class RunState:
     recent_keys: list[str] = field(default_factory=list)
     """Keys of the last inputs (see ``Input.key``), newest last."""
     outcome: str | None = None
+    run: str = ""
+    """A random id of this run through the flow (a new one on each restart): anonymous
+    statistics are kept under it, never under who the person is."""
     asked: int = 0
     turns: int = 0
 
@@ -95,6 +98,7 @@ class RunState:
             "preset": {k: _json(v) for k, v in self.preset.items()},
             "recent_keys": list(self.recent_keys),
             "outcome": self.outcome,
+            "run": self.run,
             "asked": self.asked,
             "turns": self.turns,
         }
@@ -130,6 +134,7 @@ class RunState:
                 preset={_str(k): _value(v) for k, v in data.get("preset", {}).items()},
                 recent_keys=[_str(k) for k in data.get("recent_keys", [])],
                 outcome=None if data["outcome"] is None else _str(data["outcome"]),
+                run=_str(data.get("run", "")),
                 asked=_int(data["asked"]),
                 turns=_int(data["turns"]),
             )

@@ -230,6 +230,7 @@ class Steps:
         fresh.asked, fresh.turns, fresh.alarms = s.asked, s.turns, list(s.alarms)
         fresh.check_in_due, fresh.source, fresh.preset = s.check_in_due, s.source, dict(s.preset)
         fresh.recent_keys, fresh.easy_read = list(s.recent_keys), s.easy_read
+        fresh.run = self.engine.new_run()  # a new run through the flow, counted apart
         return fresh
 
     def _reset(self) -> None:
@@ -237,8 +238,9 @@ class Steps:
 
     def _replay(self, answers: list[tuple[str, Value]]) -> None:
         """Rebuild the state from the start with ``answers``; everything else is derived."""
-        asked = self.state.asked
+        asked, run = self.state.asked, self.state.run
         self._reset()
+        self.state.run = run  # going back is the same run through the flow
         self._enter(self.flow.start)
         for node_id, value in answers:
             if self.state.node != node_id or self.state.status != WAITING:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import (
     Boolean,
+    Date,
     DateTime,
     ForeignKey,
     Index,
@@ -247,3 +248,31 @@ class WebMessage(Base):
     payload: Mapped[str] = mapped_column(Text, nullable=False)
     """One shown message as encrypted JSON: who, text, options, picture, prompt."""
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, index=True)
+
+
+class Screening(Base):
+    """One run through a flow, anonymous: no person, no conversation, only what is counted.
+
+    Keyed by the session's random run id (the person's session holds it until it is deleted).
+    Areas are kept coarse (a postcode district or a place), and the statistics page never shows
+    a count under 5.
+    """
+
+    __tablename__ = "screenings"
+    __table_args__ = (UniqueConstraint("run", name="uq_screenings_run"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    run: Mapped[str] = mapped_column(String(32), nullable=False)
+    flow: Mapped[str] = mapped_column(String(64), nullable=False)
+    channel: Mapped[str] = mapped_column(String(32), nullable=False)
+    started_on: Mapped[date] = mapped_column(Date, nullable=False, index=True)
+    language: Mapped[str] = mapped_column(String(32), nullable=False)
+    easy_read: Mapped[bool] = mapped_column(Boolean, nullable=False)
+    source: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    age_band: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    area: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    last_node: Mapped[str] = mapped_column(String(64), nullable=False)
+    answered: Mapped[int] = mapped_column(Integer, nullable=False)
+    outcome: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    roles: Mapped[str] = mapped_column(String(255), nullable=False)
+    referred: Mapped[bool] = mapped_column(Boolean, nullable=False)

@@ -22,6 +22,7 @@ from bot.engine import (
     StatusRequested,
 )
 from bot.engine.notices import forget_messages, status_messages
+from bot.storage import stats
 from bot.storage.crypto import CannotDecrypt, Cipher, seal, unseal
 from bot.storage.referrals import Person, ReferralStore
 from bot.storage.store import ConcurrentUpdate, ConversationStore, Stored
@@ -117,6 +118,8 @@ class Conversations:
         """Erase the person: their referrals where still possible, then their conversation."""
         recalled, delivered = self.referrals.forget(self.channel, user_id, at)
         self.store.forget(self.channel, user_id)
+        with self.store.db.begin() as conn:  # not even the anonymous count of this run is kept
+            stats.forget(conn, session.state.run)
         tr = self.engine.translator(session.state.language, session.state.easy_read)
         return [*events, *forget_messages(tr, recalled, delivered)]
 
@@ -227,6 +230,7 @@ class Conversations:
         def also(c: Connection) -> None:
             for event in requested:
                 self.referrals.create(c, event, person, at)
+            stats.record(c, session, events, self.channel)
 
         return self.store.save(
             self.channel,
@@ -236,5 +240,5 @@ class Conversations:
             at=at,
             check_in_at=state.check_in_due,
             conn=conn,
-            also=also if requested else None,
+            also=also,
         )

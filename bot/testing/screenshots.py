@@ -12,11 +12,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import insert
+
 from bot.adapters.dashboard import build_dashboard
 from bot.content import build_engine
 from bot.engine.events import ReferralRequested
 from bot.storage import connect, upgrade
 from bot.storage.accounts import AccountStore
+from bot.storage.models import Screening
 from bot.storage.referrals import Person, ReferralStore
 from bot.testing.keys import fixed_cipher
 from bot.testing.telegram.server import BackgroundServer
@@ -32,6 +35,9 @@ FLAGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+DEMO_RUNS = [("carer", "en", "age_26_64"), ("carer", "ur", "age_65_plus"),
+             ("young_carer", "en", "under_16"), (None, "gu", "age_26_64"),
+             ("possible_carer", "pl", "age_18_25")]  # fmt: skip
 DEMO_LOGIN = ("demo@carers.example.org", "demo password 1")
 """The throwaway demo account (its database is deleted when the pictures are taken)."""
 EXAMPLES = [("CC-7K3M-Q9X2", "Example Person A", "age_65_plus"),
@@ -48,6 +54,26 @@ def _seed(db: Any, organisations: Any) -> None:
                       "screening": {"outcome": "carer"}}  # fmt: skip
             event = ReferralRequested(ref, "llr_carers_support", record, AT)
             store.create(conn, event, Person("web", ref, "en", False), AT)
+    with db.begin() as conn:  # example runs through the screening, for the statistics page
+        for i, (outcome, language, age) in enumerate(DEMO_RUNS * 6):
+            conn.execute(
+                insert(Screening).values(
+                    run=f"demo{i}",
+                    flow="screening",
+                    channel="telegram",
+                    started_on=AT.date(),
+                    language=language,
+                    easy_read=i % 4 == 0,
+                    source=None,
+                    age_band=age,
+                    area="leicester",
+                    last_node="decide" if outcome else "tasks",
+                    answered=12,
+                    outcome=outcome,
+                    roles="adult_carer" if outcome else "",
+                    referred=i % 3 == 0,
+                )
+            )
     email, word = DEMO_LOGIN
     AccountStore(db).add(email, "Demo Worker", organisation="llr_carers_support",
                          role="worker", password=word, at=AT)  # fmt: skip
@@ -73,6 +99,10 @@ def main(out: Path) -> None:
             desk.get_by_role("button", name="Sign in").click()
             desk.wait_for_url("**/referrals")
             desk.screenshot(path=str(out / "inbox.png"))
+            desk.set_viewport_size({"width": 1100, "height": 900})
+            desk.goto(f"{server.url}/stats")
+            desk.locator("#h-outcomes").scroll_into_view_if_needed()
+            desk.screenshot(path=str(out / "statistics.png"))
             for language in ("en", "ur"):
                 phone = browser.new_context(viewport={"width": 390, "height": 780}).new_page()
                 phone.goto(f"{server.url}/chat")

@@ -216,3 +216,21 @@ def test_sign_in_never_sends_people_to_another_site(client: TestClient) -> None:
                          data={"csrf": token, "email": "worker@carers.example.org",
                                "password": PASSWORD})  # fmt: skip
     assert answer.headers["location"] == "/referrals"
+
+
+def test_the_statistics_page_shows_charts_and_tables(client: TestClient) -> None:
+    sign_in(client)
+    page = client.get("/stats")
+    assert page.status_code == 200
+    for name in ("outcomes", "languages", "stopped_at"):
+        assert f'src="/stats/{name}.svg"' in page.text
+        chart = client.get(f"/stats/{name}.svg")
+        assert chart.headers["content-type"].startswith("image/svg+xml")
+        assert chart.text.lstrip().startswith("<?xml")
+    assert "fewer than 5" in page.text
+    assert client.get("/stats/nothing.svg").status_code == 404
+
+
+def test_statistics_need_a_sign_in(client: TestClient) -> None:
+    assert client.get("/stats", follow_redirects=False).status_code == 303
+    assert client.get("/stats/outcomes.svg", follow_redirects=False).status_code == 303

@@ -135,3 +135,16 @@ def test_an_old_sign_in_goes_back_to_the_sign_in_page(page: Any, site: Any) -> N
     page.goto(f"{url}/referrals")
     assert page.url.startswith(f"{url}/login")
     assert page.get_by_role("heading", name="Sign in").is_visible()
+
+
+def test_view_the_charts(page: Any, site: Any) -> None:
+    url, _, _ = site
+    sign_in(page, url)
+    page.get_by_role("link", name="Statistics").click()
+    page.wait_for_load_state("load")  # every chart image has arrived
+    assert page.get_by_role("heading", name="Statistics", exact=True).is_visible()
+    images = page.locator("section.chart img")
+    assert images.count() == 7
+    loaded = images.evaluate_all("imgs => imgs.every(i => i.complete && i.naturalWidth > 0)")
+    assert loaded  # every chart came back as a picture
+    no_axe_violations(page)
