@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
 from transitions.extensions.diagrams import GraphMachine
@@ -38,3 +39,9 @@ def draw(flow: Flow, output: Path) -> Path:
     else:
         graph.draw(str(output), format=fmt, prog="dot")
     return output
+
+
+def svg(flow: Flow) -> str:
+    """The flow's diagram as SVG text."""
+    with tempfile.TemporaryDirectory() as folder:
+        return draw(flow, Path(folder) / "flow.svg").read_text(encoding="utf-8")

@@ -234,3 +234,19 @@ def test_the_statistics_page_shows_charts_and_tables(client: TestClient) -> None
 def test_statistics_need_a_sign_in(client: TestClient) -> None:
     assert client.get("/stats", follow_redirects=False).status_code == 303
     assert client.get("/stats/outcomes.svg", follow_redirects=False).status_code == 303
+
+
+def test_the_flows_page_draws_each_flow_and_lists_the_translations(client: TestClient) -> None:
+    sign_in(client)
+    page = client.get("/flows")
+    assert page.status_code == 200
+    text = html.unescape(page.text)
+    assert 'src="/flows/screening.svg"' in page.text
+    assert "Who is answering these questions, you or someone else?" in text
+    for language in ("Welsh", "Urdu (Easy Read)", "Somali"):
+        assert language in text
+    assert "100% (" in text
+    diagram = client.get("/flows/screening.svg")
+    assert diagram.headers["content-type"].startswith("image/svg+xml")
+    assert "<svg" in diagram.text and "who_answering" in diagram.text
+    assert client.get("/flows/nothing.svg").status_code == 404

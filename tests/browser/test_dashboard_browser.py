@@ -148,3 +148,13 @@ def test_view_the_charts(page: Any, site: Any) -> None:
     loaded = images.evaluate_all("imgs => imgs.every(i => i.complete && i.naturalWidth > 0)")
     assert loaded  # every chart came back as a picture
     no_axe_violations(page)
+
+
+def test_the_flows_and_translations_page(page: Any, site: Any) -> None:
+    url, _, _ = site
+    sign_in(page, url)
+    page.get_by_role("link", name="Flows and translations").click()
+    page.wait_for_load_state("load")
+    assert page.locator("img.diagram").evaluate("i => i.complete && i.naturalWidth > 0")
+    assert page.get_by_role("table", name="How far each language has got").is_visible()
+    no_axe_violations(page)

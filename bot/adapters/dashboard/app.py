@@ -21,7 +21,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from bot.adapters.dashboard import api, chat, pages, statistics
+from bot.adapters.dashboard import api, chat, content, pages, statistics
 from bot.adapters.dashboard.security import BadCsrf, NotSignedIn, csrf_token
 from bot.engine import Engine
 from bot.storage import Conversations, ConversationStore
@@ -105,6 +105,8 @@ def build_dashboard(
         Route("/referrals/{reference}", pages.referral),
         Route("/referrals/{reference}/status", pages.status, methods=["POST"]),
         Route("/stats", statistics.page),
+        Route("/flows", content.flows),
+        Route("/flows/{flow}.svg", content.diagram),
         Route("/stats/{name}.svg", statistics.chart),
         Route("/chat", chat.page, methods=["GET"]),
         Route("/chat", chat.post, methods=["POST"]),
