@@ -1,9 +1,10 @@
 """Anonymous statistics: each run through a flow as one row, and the counts people may see.
 
-A turn's write updates its run's row in the same transaction. The row holds no person and no
-conversation: only the channel, language, Easy Read, source, age band, a coarse area, how far
-the run got, and its outcome. Counts under ``SMALLEST`` are never shown (they could point at
-someone in a small place).
+A turn that begins, completes or refers a run updates its row in the same transaction (most
+turns write nothing here); where a run stopped is written when it ends (a restart, or the
+purge of its conversation). The row holds no person and no conversation: only the channel,
+language, Easy Read, source, age band, a coarse area, how far the run got, and its outcome.
+Counts under ``SMALLEST`` are never shown (they could point at someone in a small place).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, delete, func, select
+from sqlalchemy import Connection, Engine, bindparam, delete, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from bot.engine import Event, ReferralRequested, Session
@@ -23,29 +24,93 @@ SMALLEST = 5
 """The smallest count the statistics show; fewer is shown as "fewer than 5"."""
 
 
-def record(conn: Connection, session: Session, events: tuple[Event, ...], channel: str) -> None:
-    """Write (or update) the row of the session's current run, on ``conn``."""
-    state, flow = session.state, session.flow
+_COLUMNS = (
+    "run", "flow", "channel", "started_on", "language", "easy_read", "source",
+    "age_band", "area", "last_node", "answered", "outcome", "roles", "referred",
+)  # fmt: skip
+_KEPT = ("run", "started_on", "referred")
+"""Columns an update leaves alone (referred is only ever switched on)."""
+_UPSERTS: dict[str, Any] = {}
+
+
+def _upsert(dialect_name: str) -> Any:
+    """The insert-or-update statement, built once per dialect with bound parameters."""
+    if dialect_name not in _UPSERTS:
+        dialect = postgresql if dialect_name == "postgresql" else sqlite
+        stmt = dialect.insert(Screening).values({c: bindparam(f"p_{c}") for c in _COLUMNS})
+        table = Screening.__table__.c
+        changes: dict[str, Any] = {c: stmt.excluded[c] for c in _COLUMNS if c not in _KEPT}
+        changes["referred"] = or_(table.referred, stmt.excluded.referred)
+        _UPSERTS[dialect_name] = stmt.on_conflict_do_update(index_elements=["run"], set_=changes)
+    return _UPSERTS[dialect_name]
+
+
+@dataclass(frozen=True)
+class Before:
+    """Where a run stood before a turn: enough to tell whether the turn changes a count."""
+
+    run: str
+    node: str
+    answered: int
+    done: bool
+
+
+def before(session: Session | None) -> Before | None:
+    """The run as it stood before the turn (None for a new conversation)."""
+    if session is None:
+        return None
+    s = session.state
+    return Before(s.run, s.node, len(s.answers), s.outcome is not None)
+
+
+def record(
+    conn: Connection,
+    previous: Before | None,
+    session: Session,
+    events: tuple[Event, ...],
+    channel: str,
+) -> None:
+    """Count what the turn changed, on ``conn``: a run begun, ended, completed or referred.
+
+    Most turns change no count and write nothing here. Where a run stopped is written when it
+    ends: on a restart, or when its conversation is purged (``stopped``).
+    """
+    state = session.state
     if not state.run:
         return
+    new_run = previous is None or previous.run != state.run
+    if new_run and previous is not None and previous.run and not previous.done:
+        stopped(conn, previous.run, previous.node, previous.answered)
+    referred = any(isinstance(e, ReferralRequested) for e in events)
+    finished = state.outcome is not None and (new_run or previous is None or not previous.done)
+    if new_run or finished or referred:
+        _write(conn, session, channel, referred)
+
+
+def stopped(conn: Connection, run: str, node: str, answered: int) -> None:
+    """Record where a run that never reached an outcome stopped."""
+    conn.execute(
+        update(Screening)
+        .where(Screening.run == run, Screening.outcome.is_(None))
+        .values(last_node=node, answered=answered)
+    )
+
+
+def _write(conn: Connection, session: Session, channel: str, referred: bool) -> None:
+    state, flow = session.state, session.flow
     results = state.results
     area = results.get(flow.area_result) if flow.area_result else None
+    age = results.get(flow.age_result) if flow.age_result else None
     values = {
-        "run": state.run, "flow": flow.id, "channel": channel,
-        "started_on": state.started_at.date(), "language": state.language,
-        "easy_read": state.easy_read, "source": state.source,
-        "age_band": str(results[flow.age_result]) if flow.age_result in results else None,
-        "area": str(area)[:64] if area is not None else None,
-        "last_node": state.node, "answered": len(state.answers), "outcome": state.outcome,
-        "roles": " ".join(state.roles),
-        "referred": any(isinstance(e, ReferralRequested) for e in events),
+        "p_run": state.run, "p_flow": flow.id, "p_channel": channel,
+        "p_started_on": state.started_at.date(), "p_language": state.language,
+        "p_easy_read": state.easy_read, "p_source": state.source,
+        "p_age_band": None if age is None else str(age),
+        "p_area": None if area is None else str(area)[:64],
+        "p_last_node": state.node if state.outcome else "", "p_answered": len(state.answers),
+        "p_outcome": state.outcome, "p_roles": " ".join(state.roles), "p_referred": referred,
     }  # fmt: skip
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    changing = {k: v for k, v in values.items() if k not in ("run", "started_on", "referred")}
-    stmt = dialect.insert(Screening).values(**values)
-    if values["referred"]:
-        changing["referred"] = True
-    conn.execute(stmt.on_conflict_do_update(index_elements=["run"], set_=changing))
+    conn.execute(_upsert(conn.dialect.name), values)
 
 
 def forget(conn: Connection, run: str) -> None:
@@ -97,7 +162,7 @@ class Statistics:
             "languages": tally([_language(r) for r in rows]),
             "ages": tally([r.age_band for r in rows]), "areas": tally([r.area for r in rows]),
             "sources": tally([r.source for r in rows]),
-            "stopped_at": tally([r.last_node for r in rows if not r.outcome]),
+            "stopped_at": tally([r.last_node for r in rows if not r.outcome and r.last_node]),
             "first_contact_days": self._first_contact_days(),
         }  # fmt: skip
 

@@ -48,6 +48,9 @@ _DUE = (
     .limit(bindparam("p_limit"))
 )
 _FORGET = delete(Conversation).where(*_WHO)
+_EXPIRED = select(Conversation.id, Conversation.state).where(
+    Conversation.updated_at < bindparam("p_before"), Conversation.check_in_at.is_(None)
+)
 _PURGE = delete(Conversation).where(
     Conversation.updated_at < bindparam("p_before"), Conversation.check_in_at.is_(None)
 )
@@ -149,9 +152,17 @@ class ConversationStore:
             result = conn.execute(_FORGET, {"p_channel": channel, "p_user": user_id})
         return result.rowcount > 0
 
-    def purge(self, before: datetime) -> int:
-        """Delete conversations untouched since ``before`` with no check-in to wait for."""
+    def purge(
+        self, before: datetime, ending: Callable[[Connection, str, int], None] | None = None
+    ) -> int:
+        """Delete conversations untouched since ``before`` with no check-in to wait for.
+
+        ``ending`` sees each one first (its state and row id), in the same transaction.
+        """
         with self.db.begin() as conn:
+            if ending is not None:
+                for row in conn.execute(_EXPIRED, {"p_before": before}):
+                    ending(conn, row.state, row.id)
             return conn.execute(_PURGE, {"p_before": before}).rowcount
 
     def due(self, channel: str, at: datetime, limit: int = 100) -> list[str]:

@@ -153,12 +153,15 @@ class Conversations:
             for _ in range(RETRIES):
                 stored = self.store.load(self.channel, user_id, conn)
                 session = self._read(stored.state, stored.id) if stored else None
+                previous = stats.before(session)  # the step changes the session in place
                 decided = step(stored, session)
                 if decided is None or isinstance(decided, Turn):
                     return decided
                 new, events = decided
                 try:
-                    version = self._save(user_id, new, stored, at, conn, events=tuple(events))
+                    version = self._save(
+                        user_id, new, stored, at, conn, events=tuple(events), previous=previous
+                    )
                 except ConcurrentUpdate:
                     continue  # another turn for this person won: apply ours to what it saved
                 return Turn(events, new, version)
@@ -183,7 +186,14 @@ class Conversations:
         check-in the person asked for is kept until then. Returns how many were deleted.
         """
         keep = max(f.expire_after_minutes for f in self.engine.flows.values())
-        return self.store.purge(at - timedelta(minutes=keep))
+        return self.store.purge(at - timedelta(minutes=keep), self._ended)
+
+    def _ended(self, conn: Connection, state: str, row_id: int) -> None:
+        """A conversation about to be purged: where its run stopped is counted first."""
+        session = self._read(state, row_id)
+        if session is not None and session.state.outcome is None:
+            s = session.state
+            stats.stopped(conn, s.run, s.node, len(s.answers))
 
     def due_check_ins(self, at: datetime, limit: int = 100) -> list[str]:
         """People of this channel whose check-in falls due by ``at``, the longest waiting first."""
@@ -217,6 +227,7 @@ class Conversations:
         conn: Connection,
         *,
         events: tuple[Event, ...] = (),
+        previous: stats.Before | None = None,
     ) -> int:
         """Save the session (encrypted if it holds personal details) and any referral made."""
         version = stored.version if stored else None
@@ -230,7 +241,7 @@ class Conversations:
         def also(c: Connection) -> None:
             for event in requested:
                 self.referrals.create(c, event, person, at)
-            stats.record(c, session, events, self.channel)
+            stats.record(c, previous, session, events, self.channel)
 
         return self.store.save(
             self.channel,

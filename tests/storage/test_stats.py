@@ -52,7 +52,9 @@ def test_back_is_the_same_run_and_restart_a_new_one(convs: Conversations, db: SA
     play(convs, "u1", [{"choose": "start"}, {"choose": "for_myself"}, {"command": "back"}])
     assert len(rows(db)) == 1
     play(convs, "u1", [{"command": "restart"}])
-    assert len(rows(db)) == 2
+    first, second = sorted(rows(db), key=lambda r: r.id)
+    assert (first.last_node, first.answered) == ("who_answering", 1)  # where the first stopped
+    assert second.last_node == ""  # still going
 
 
 def test_forget_deletes_even_the_anonymous_row(convs: Conversations, db: SAEngine) -> None:
@@ -64,6 +66,8 @@ def test_counts_under_five_are_never_shown(convs: Conversations, db: SAEngine) -
     for i in range(SMALLEST):
         play(convs, f"done{i}", [{"choose": "start"}])
     play(convs, "once", [{"choose": "start"}, {"choose": "for_myself"}])
+    assert Statistics(db).summary()["stopped_at"].shown == []  # nobody has stopped yet
+    assert convs.purge(AT + timedelta(days=8)) == SMALLEST + 1  # now they have
     summary = Statistics(db).summary()
     assert summary["started"] == SMALLEST + 1
     assert summary["completed"] is None  # none completed: "fewer than 5"
