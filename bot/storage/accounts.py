@@ -95,6 +95,23 @@ class AccountStore:
             else Account(row.id, row.email, row.name, row.organisation, row.role)
         )
 
+    def people(self, organisation: str | None) -> list[tuple[Account, bool]]:
+        """(account, disabled) of one organisation, or of everyone (None), by name."""
+        query = select(User).order_by(User.name)
+        if organisation is not None:
+            query = query.where(User.organisation == organisation)
+        with self.db.connect() as conn:
+            rows = conn.execute(query).all()
+        return [(Account(r.id, r.email, r.name, r.organisation, r.role), r.disabled) for r in rows]
+
+    def set_disabled(self, user_id: int, disabled: bool, organisation: str | None) -> bool:
+        """Disable or enable an account (of ``organisation`` only, unless None); found or not."""
+        query = update(User).where(User.id == user_id)
+        if organisation is not None:
+            query = query.where(User.organisation == organisation)
+        with self.db.begin() as conn:
+            return conn.execute(query.values(disabled=disabled)).rowcount == 1
+
     def sign_in(self, email: str, password: str, client: str, at: datetime) -> Account | None:
         """The account for these credentials, or None; Throttled after too many failures."""
         address = email.strip().lower()

@@ -250,3 +250,47 @@ def test_the_flows_page_draws_each_flow_and_lists_the_translations(client: TestC
     assert diagram.headers["content-type"].startswith("image/svg+xml")
     assert "<svg" in diagram.text and "who_answering" in diagram.text
     assert client.get("/flows/nothing.svg").status_code == 404
+
+
+@pytest.fixture
+def admin(db: SAEngine, seeded: Any) -> str:
+    AccountStore(db).add("boss@carers.example.org", "Olive Admin", organisation=ADULTS,
+                         role="org_admin", password=PASSWORD, at=T0)  # fmt: skip
+    AccountStore(db).add("other@young.example.org", "Yusuf Young", organisation=YOUNG,
+                         role="worker", password=PASSWORD, at=T0)  # fmt: skip
+    return "boss@carers.example.org"
+
+
+def test_an_org_admin_manages_their_organisations_accounts_only(
+    client: TestClient, db: SAEngine, admin: str
+) -> None:
+    sign_in(client, admin)
+    page = html.unescape(client.get("/users").text)
+    assert "Wendy Worker" in page and "Yusuf Young" not in page
+    t = csrf(client, "/users")
+    nia = {"csrf": t, "name": "Nia New", "email": "nia@carers.example.org", "role": "worker",
+           "password": PASSWORD}  # fmt: skip
+    added = client.post("/users", data=nia)
+    assert added.status_code == 200 and "Nia New" in added.text
+    people = {a.email: a for a, _ in AccountStore(db).people(ADULTS)}
+    assert people["nia@carers.example.org"].organisation == ADULTS
+    sly = {"csrf": t, "name": "Sly", "email": "sly@example.org", "role": "system_admin",
+           "password": PASSWORD}  # fmt: skip
+    refused = client.post("/users", data=sly)
+    assert refused.status_code == 400
+    wendy = people["worker@carers.example.org"].id
+    client.post(f"/users/{wendy}/disabled", data={"csrf": t, "disabled": "yes"})
+    assert AccountStore(db).get(wendy) is None  # she can no longer sign in
+    yusuf = next(a.id for a, _ in AccountStore(db).people(YOUNG))
+    other = client.post(f"/users/{yusuf}/disabled", data={"csrf": t, "disabled": "yes"})
+    assert other.status_code == 404
+    me = people[admin].id
+    assert (
+        client.post(f"/users/{me}/disabled", data={"csrf": t, "disabled": "yes"}).status_code == 400
+    )
+
+
+def test_workers_manage_no_accounts(client: TestClient) -> None:
+    sign_in(client)
+    assert client.get("/users").status_code == 403
+    assert "/users" not in client.get("/referrals").text

@@ -24,6 +24,7 @@ from bot.testing.telegram.server import BackgroundServer
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 PASSWORD = "correct horse battery"
 WORKER = "worker@carers.example.org"
+ADMIN = "boss@carers.example.org"
 ADULTS, YOUNG = "llr_carers_support", "llr_young_carers"
 
 
@@ -57,6 +58,8 @@ def site(
                          Person("telegram", str(500 + i), "ur", False), T0)  # fmt: skip
     AccountStore(db).add(WORKER, "Wendy Worker", organisation=ADULTS, role="worker",
                          password=PASSWORD, at=T0)  # fmt: skip
+    AccountStore(db).add(ADMIN, "Olive Admin", organisation=ADULTS, role="org_admin",
+                         password=PASSWORD, at=T0)  # fmt: skip
     clock = FakeClock(T0)
     app = build_dashboard(
         engine, db, fixed_cipher(), "browser-secret", clock=clock, https_only=False
@@ -66,9 +69,9 @@ def site(
     db.dispose()
 
 
-def sign_in(page: Any, url: str) -> None:
+def sign_in(page: Any, url: str, email: str = WORKER) -> None:
     page.goto(f"{url}/referrals")
-    page.get_by_label("E-mail address").fill(WORKER)
+    page.get_by_label("E-mail address").fill(email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(re.compile(r"/referrals$"))
@@ -158,3 +161,16 @@ def test_the_flows_and_translations_page(page: Any, site: Any) -> None:
     assert page.locator("img.diagram").evaluate("i => i.complete && i.naturalWidth > 0")
     assert page.get_by_role("table", name="How far each language has got").is_visible()
     no_axe_violations(page)
+
+
+def test_an_admin_adds_an_account(page: Any, site: Any) -> None:
+    url, _, _ = site
+    sign_in(page, url, ADMIN)
+    page.get_by_role("link", name="Accounts").click()
+    no_axe_violations(page)
+    page.get_by_label("Name").fill("Nia New")
+    page.get_by_label("E-mail address").fill("nia@carers.example.org")
+    page.get_by_label(re.compile("First password")).fill("a long first password")
+    page.get_by_role("button", name="Add").click()
+    assert page.get_by_role("status").inner_text() == "Saved."
+    assert page.get_by_role("row", name=re.compile("Nia New")).is_visible()

@@ -21,7 +21,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from bot.adapters.dashboard import api, chat, content, pages, statistics
+from bot.adapters.dashboard import api, chat, content, pages, people, statistics
 from bot.adapters.dashboard.security import BadCsrf, NotSignedIn, csrf_token
 from bot.engine import Engine
 from bot.storage import Conversations, ConversationStore
@@ -106,6 +106,9 @@ def build_dashboard(
         Route("/referrals/{reference}/status", pages.status, methods=["POST"]),
         Route("/stats", statistics.page),
         Route("/flows", content.flows),
+        Route("/users", people.page, methods=["GET"]),
+        Route("/users", people.add, methods=["POST"]),
+        Route("/users/{user_id:int}/disabled", people.switch, methods=["POST"]),
         Route("/flows/{flow}.svg", content.diagram),
         Route("/stats/{name}.svg", statistics.chart),
         Route("/chat", chat.page, methods=["GET"]),
