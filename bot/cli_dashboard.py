@@ -33,9 +33,17 @@ def _dashboard(args: argparse.Namespace, cfg: Config) -> int:
         build_engine(cfg.flows_dir, cfg.locales_dir), db, cipher,
         cfg.dashboard_secret.reveal(), https_only=not cfg.dashboard_insecure_cookies,
         chat_frame_ancestors=cfg.chat_frame_ancestors,
+        cards=_cards(cfg),
     )  # fmt: skip
     uvicorn.run(app, host=cfg.dashboard_listen, port=cfg.dashboard_port, log_level="warning")
     return 0
+
+
+def _cards(cfg: Config) -> Any:
+    """The web chat's Easy Read cards, or None when the Noto fonts are not installed."""
+    from bot.adapters.cards import LATIN, Cards  # noqa: PLC0415
+
+    return Cards(cfg.cards_dir, cfg.fonts_dir) if (cfg.fonts_dir / LATIN).exists() else None
 
 
 def _users(args: argparse.Namespace, cfg: Config) -> int:

@@ -108,3 +108,9 @@ def test_the_page_is_in_every_language_with_nothing_left_in_english(
         assert page.status_code == 200
     missing = [m for m in engine.catalogs.missing if m[1] in ("web", "telegram:command")]
     assert not missing, missing[:5]
+
+
+def test_only_drawn_cards_are_served(site: Any) -> None:
+    client, _ = site
+    for name in ("../../etc/passwd", "x.png", "0" * 32 + ".png"):
+        assert client.get(f"/chat/cards/{name}").status_code == 404

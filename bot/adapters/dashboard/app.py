@@ -21,6 +21,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from bot.adapters.cards import Cards
 from bot.adapters.dashboard import api, chat, content, pages, people, statistics
 from bot.adapters.dashboard.security import BadCsrf, NotSignedIn, csrf_token
 from bot.engine import Engine
@@ -66,6 +67,7 @@ def build_dashboard(
     lifetime_hours: int = 12,
     https_only: bool = True,
     chat_frame_ancestors: str = "'self'",
+    cards: Cards | None = None,
 ) -> Starlette:
     """The dashboard app.
 
@@ -80,6 +82,7 @@ def build_dashboard(
         https_only: Send the session cookie over HTTPS only (off only for local tests).
         chat_frame_ancestors: The sites that may show the web chat in a frame (CSP syntax,
             such as ``https://carers.example.org``); the dashboard itself never is.
+        cards: Draws the web chat's Easy Read cards; None shows the pictures alone.
     """
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     templates.env.globals["csrf_token"] = csrf_token
@@ -112,6 +115,7 @@ def build_dashboard(
         Route("/flows/{flow}.svg", content.diagram),
         Route("/stats/{name}.svg", statistics.chart),
         Route("/chat", chat.page, methods=["GET"]),
+        Route("/chat/cards/{name}", chat.card),
         Route("/chat", chat.post, methods=["POST"]),
         Route("/api/openapi.json", api.openapi),
         Route("/api/referrals", api.list_referrals),
@@ -142,6 +146,7 @@ def build_dashboard(
         Signer(secret_key, salt="carercheck-chat"),
         https_only,
         chat_frame_ancestors,
+        cards,
     )
     return app
 

@@ -9,28 +9,32 @@ cookie; the conversation resumes after a reload. What was said is kept encrypted
 from __future__ import annotations
 
 import hmac
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from itsdangerous import BadSignature, Signer
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import FileResponse, RedirectResponse, Response
 
+from bot.adapters.cards import Cards
 from bot.adapters.dashboard.chat_texts import MORE, SEND, TITLE, YOUR_ANSWER
 from bot.adapters.menu import MENU
 from bot.adapters.pictures import emoji
 from bot.engine import Choose, Command, Event, ForgetRequested, Input, MessageCreated, Text
 from bot.engine.render import EXPLAIN
 from bot.i18n.languages import is_rtl
-from bot.storage import Conversations
+from bot.storage import Conversations, Turn
 from bot.storage.webchat import WebTranscript
 
 if TYPE_CHECKING:
     from bot.adapters.dashboard.app import Dashboard
 
 COOKIE = "carercheck_chat"
+CARD_NAME = re.compile(r"[0-9a-f]{32}\.png")
 CHANNEL = "web"
 BUTTONS = ("help", "back", "restart", "language", "easyread", "privacy", "status", "urgent",
            "stop", "forget")  # fmt: skip
@@ -47,6 +51,7 @@ class Chat:
     signer: Signer
     https_only: bool
     frame_ancestors: str
+    cards: Cards | None = None
 
 
 def _chat(request: Request) -> tuple[Chat, Dashboard]:
@@ -70,17 +75,46 @@ def _token(chat: Chat, user: str) -> str:
     return hmac.new(chat.signer.secret_keys[-1], user.encode(), "sha256").hexdigest()[:32]
 
 
-def shown(events: list[Event]) -> list[dict[str, Any]]:
-    """The engine's messages as the page (and its transcript) keeps them."""
+def shown(
+    events: list[Event], cards: Cards | None = None, language: str = "en"
+) -> list[dict[str, Any]]:
+    """The engine's messages as the page (and its transcript) keeps them.
+
+    In Easy Read a message with a picture gets its card (the picture and the words, drawn as
+    for Telegram) where the fonts are installed; otherwise the picture alone is shown.
+    """
     items = []
     for e in events:
         if isinstance(e, MessageCreated) and e.text:
+            card = None
+            if e.picture and cards is not None:
+                card = cards.card(e.picture, _card_text(e), language).name
             items.append({
                 "who": "bot", "text": e.text, "prompt": e.prompt,
                 "options": [{"id": o.id, "label": o.label} for o in e.options],
-                "picture": e.picture,
+                "picture": e.picture, "card": card,
             })  # fmt: skip
     return items
+
+
+def _card_text(event: MessageCreated) -> str:
+    """What a card says: the question or outcome, without its "Question 3 of 12" line."""
+    text = event.text.strip()
+    if event.progress is not None and "\n" in text:
+        text = text.split("\n", 1)[1]
+    return text.split("\n\n", 1)[0]
+
+
+async def card(request: Request) -> Response:
+    """A card drawn for the chat."""
+    chat, _ = _chat(request)
+    name = request.path_params["name"]
+    if chat.cards is None or not CARD_NAME.fullmatch(name):
+        raise HTTPException(404)
+    path = chat.cards.cache_dir / name
+    if not path.is_file():
+        raise HTTPException(404)
+    return FileResponse(path, media_type="image/png", headers={"Cache-Control": "max-age=86400"})
 
 
 async def page(request: Request) -> Response:
@@ -93,7 +127,7 @@ async def page(request: Request) -> Response:
         chat.transcript.forget(user)  # a conversation deleted or purged leaves no transcript
         language = _browser_language(request, d)
         opened = chat.conversations.open(user, at=d.clock(), language=language, ask=True)
-        chat.transcript.append(user, shown(opened.events), d.clock())
+        chat.transcript.append(user, _shown(chat, opened), d.clock())
     assert user is not None
     session = chat.conversations.session(user)
     state = session.state if session else None
@@ -130,11 +164,15 @@ async def post(request: Request) -> Response:
     if any(isinstance(e, ForgetRequested) for e in turn.events):
         chat.transcript.forget(user)  # nothing said before stays; a new chat starts here
         opened = chat.conversations.open(user, at=at, language=None, ask=True)
-        chat.transcript.append(user, shown(turn.events) + shown(opened.events), at)
+        chat.transcript.append(user, _shown(chat, turn) + _shown(chat, opened), at)
     else:
         person = [{"who": "person", "text": said}] if said else []
-        chat.transcript.append(user, person + shown(turn.events), at)
+        chat.transcript.append(user, person + _shown(chat, turn), at)
     return RedirectResponse("/chat#latest", 303)
+
+
+def _shown(chat: Chat, turn: Turn) -> list[dict[str, Any]]:
+    return shown(turn.events, chat.cards, turn.session.state.language)
 
 
 def _input(form: Any, at: datetime) -> tuple[Input | None, str]:
