@@ -174,3 +174,23 @@ def test_an_admin_adds_an_account(page: Any, site: Any) -> None:
     page.get_by_role("button", name="Add").click()
     assert page.get_by_role("status").inner_text() == "Saved."
     assert page.get_by_role("row", name=re.compile("Nia New")).is_visible()
+
+
+def test_refusal_pages_pass_the_audit_too(page: Any, site: Any) -> None:
+    url, _, _ = site
+    sign_in(page, url)
+    assert page.goto(f"{url}/users").status == 403  # a worker manages no accounts
+    no_axe_violations(page)
+    page.context.clear_cookies()
+    for _ in range(5):
+        page.goto(f"{url}/login")
+        page.get_by_label("E-mail address").fill(WORKER)
+        page.get_by_label("Password").fill("not the password")
+        page.get_by_role("button", name="Sign in").click()
+        no_axe_violations(page)  # the refusal, with its alert
+    page.goto(f"{url}/login")
+    page.get_by_label("E-mail address").fill(WORKER)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    assert page.get_by_role("heading", name="Please wait").is_visible()  # 429: throttled
+    no_axe_violations(page)

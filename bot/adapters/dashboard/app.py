@@ -137,7 +137,12 @@ def build_dashboard(
     app = Starlette(
         routes=routes,
         middleware=middleware,
-        exception_handlers={NotSignedIn: _to_login, BadCsrf: _bad_csrf, 404: _not_found},
+        exception_handlers={
+            NotSignedIn: _to_login,
+            BadCsrf: _bad_csrf,
+            403: _forbidden,
+            404: _not_found,
+        },
     )
     app.state.dashboard = state
     app.state.chat = chat.Chat(
@@ -197,6 +202,11 @@ async def _bad_csrf(request: Request, exc: Exception) -> Response:
     return pages.message(
         request, 403, "This form has expired", "Please go back, reload the page and try again."
     )
+
+
+async def _forbidden(request: Request, exc: Any) -> Response:
+    detail = getattr(exc, "detail", "") or "Your account cannot see this page."
+    return pages.message(request, 403, "Not for your account", str(detail))
 
 
 async def _not_found(request: Request, exc: Any) -> Response:
