@@ -10,7 +10,7 @@ import os
 import signal
 import sys
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 from bot.config import Config
@@ -121,8 +121,7 @@ def _purge(args: argparse.Namespace, cfg: Config) -> int:
     conversations = Conversations(engine, ConversationStore(db), channel="any", cipher=cipher)
     deleted = conversations.purge(at)
     counts = conversations.referrals.purge(at)
-    keep = max(f.expire_after_minutes for f in engine.flows.values())
-    counts["web_chat_message"] = WebTranscript(db, cipher).purge(at - timedelta(minutes=keep))
+    counts["web_chat_message"] = WebTranscript(db, cipher).purge(at - conversations.kept_for)
     print(f"deleted {deleted} conversation(s) kept past their time")
     for name, n in counts.items():
         print(f"deleted {n} {name.replace('_', ' ')}(s) kept past their time")

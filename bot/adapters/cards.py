@@ -22,7 +22,7 @@ from fontTools.ttLib import TTFont
 from PIL import Image, ImageDraw, ImageFont
 
 from bot.adapters.pictures import emoji
-from bot.engine import Engine
+from bot.engine import Engine, MessageCreated
 from bot.engine.render import Renderer
 from bot.engine.state import RunState
 from bot.i18n.languages import Language
@@ -68,6 +68,14 @@ def missing_glyphs(text: str, fonts_dir: Path, language: str) -> set[str]:
         for c in text
         if not c.isspace() and unicodedata.category(c) != "Cf" and ord(c) not in covered
     }
+
+
+def card_text(event: MessageCreated) -> str:
+    """What a card says: the question or outcome, without its "Question 3 of 12" line."""
+    text = event.text.strip()
+    if event.progress is not None and "\n" in text:
+        text = text.split("\n", 1)[1]
+    return text.split("\n\n", 1)[0]
 
 
 @dataclass(frozen=True)

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+
+
+def as_utc(moment: datetime) -> datetime:
+    """A stored time with its zone: SQLite gives times back without one, and all are UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def connect(url: str, *, sqlite_synchronous: str = "NORMAL") -> Engine:

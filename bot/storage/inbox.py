@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Engine, exists, select
 
 from bot.storage.crypto import Cipher, unseal
+from bot.storage.db import as_utc
 from bot.storage.models import Delivery, DeliveryAttempt, Referral, ReferralEvent
 
 DEAD = "dead"
@@ -72,6 +73,16 @@ class Inbox:
             found = conn.execute(query.order_by(Referral.id.desc()).limit(limit)).all()
         return [_row(r, r.dead) for r in found]
 
+    def has(self, organisation: str, reference: str) -> bool:
+        """Whether this organisation has a referral with this reference (nothing decrypted)."""
+        with self.db.connect() as conn:
+            found = conn.execute(
+                select(Referral.id).where(
+                    Referral.organisation == organisation, Referral.reference == reference
+                )
+            ).first()
+        return found is not None
+
     def page(self, organisation: str, reference: str) -> ReferralPage | None:
         """The referral's page, or None if this organisation has no such referral."""
         with self.db.connect() as conn:
@@ -126,13 +137,8 @@ class Inbox:
         ]
 
 
-def _aware(moment: datetime) -> datetime:
-    """SQLite gives times back without their zone; every time stored is UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 def _row(r: Any, dead: bool) -> InboxRow:
     return InboxRow(
-        r.reference, r.status, _aware(r.created_at), r.age_band, r.outcome, bool(r.young),
+        r.reference, r.status, as_utc(r.created_at), r.age_band, r.outcome, bool(r.young),
         bool(dead), r.viewed_at is not None, r.erasure_requested_at is not None,
     )  # fmt: skip

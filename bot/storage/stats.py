@@ -11,13 +11,14 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
 from sqlalchemy import Connection, Engine, bindparam, delete, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from bot.engine import Event, ReferralRequested, Session
+from bot.storage.db import as_utc
 from bot.storage.models import Referral, ReferralEvent, Screening
 
 SMALLEST = 5
@@ -177,7 +178,7 @@ class Statistics:
             ).all()
         if len(rows) < SMALLEST:
             return None
-        days = sorted((_aware(b) - _aware(a)).total_seconds() / 86400 for a, b in rows)
+        days = sorted((as_utc(b) - as_utc(a)).total_seconds() / 86400 for a, b in rows)
         return round(days[len(days) // 2], 1)
 
 
@@ -188,8 +189,3 @@ def _small(n: int) -> int | None:
 
 def _language(row: Any) -> str:
     return f"{row.language} (Easy Read)" if row.easy_read else str(row.language)
-
-
-def _aware(moment: datetime) -> datetime:
-    """SQLite gives times back without their zone; every time stored is UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

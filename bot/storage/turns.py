@@ -185,8 +185,12 @@ class Conversations:
         People are told their answers go after this time. A conversation waiting for a
         check-in the person asked for is kept until then. Returns how many were deleted.
         """
-        keep = max(f.expire_after_minutes for f in self.engine.flows.values())
-        return self.store.purge(at - timedelta(minutes=keep), self._ended)
+        return self.store.purge(at - self.kept_for, self._ended)
+
+    @property
+    def kept_for(self) -> timedelta:
+        """How long a conversation left alone is kept (the longest any flow says)."""
+        return timedelta(minutes=max(f.expire_after_minutes for f in self.engine.flows.values()))
 
     def _ended(self, conn: Connection, state: str, row_id: int) -> None:
         """A conversation about to be purged: where its run stopped is counted first."""

@@ -21,20 +21,12 @@ from bot.storage import connect, upgrade
 from bot.storage.accounts import AccountStore
 from bot.storage.models import Screening
 from bot.storage.referrals import Person, ReferralStore
+from bot.testing.browser import CHROMIUM, FLAGS
 from bot.testing.keys import fixed_cipher
 from bot.testing.telegram.server import BackgroundServer
 
 ROOT = Path(__file__).resolve().parents[2]
 AT = datetime(2026, 11, 22, 10, 30, tzinfo=UTC)
-FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 DEMO_RUNS = [("carer", "en", "age_26_64"), ("carer", "ur", "age_65_plus"),
              ("young_carer", "en", "under_16"), (None, "gu", "age_26_64"),
              ("possible_carer", "pl", "age_18_25")]  # fmt: skip
@@ -91,7 +83,7 @@ def main(out: Path) -> None:
         _seed(db, engine.organisations)
         app = build_dashboard(engine, db, fixed_cipher(), "screenshots", https_only=False)
         with BackgroundServer(app) as server, sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=FLAGS)
+            browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
             desk = browser.new_page(viewport={"width": 1100, "height": 560})
             desk.goto(f"{server.url}/login")
             desk.get_by_label("E-mail address").fill(DEMO_LOGIN[0])

@@ -6,22 +6,11 @@ Without Chromium they skip, saying why; CI installs it and turns the skip into a
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
-FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-"""Chromium must not reach for the network: this machine's network is closed."""
+from bot.testing.browser import CHROMIUM, FLAGS
 
 
 @pytest.fixture(scope="module")

@@ -89,7 +89,7 @@ async def set_status(request: Request) -> Response:
         return _problem(401, "a valid API token is needed (Authorization: Bearer ...)")
     d: Dashboard = request.app.state.dashboard
     reference = request.path_params["reference"]
-    if d.inbox.page(organisation, reference) is None:
+    if not d.inbox.has(organisation, reference):
         return _problem(404, "no such referral")
     try:
         body = json.loads(await request.body())

@@ -28,6 +28,7 @@ from bot.engine import Engine
 from bot.storage import Conversations, ConversationStore
 from bot.storage.accounts import AccountStore
 from bot.storage.crypto import Cipher
+from bot.storage.db import as_utc
 from bot.storage.inbox import Inbox
 from bot.storage.referrals import ReferralStore
 from bot.storage.tokens import TokenStore
@@ -168,8 +169,7 @@ def _age_labels(engine: Engine) -> Callable[[str | None], str]:
 def _when(moment: datetime | None) -> str:
     if moment is None:
         return ""
-    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-    return aware.astimezone(UTC).strftime("%d %b %Y %H:%M UTC")
+    return as_utc(moment).astimezone(UTC).strftime("%d %b %Y %H:%M UTC")
 
 
 class SecurityHeaders:

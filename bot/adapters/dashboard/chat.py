@@ -20,7 +20,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import FileResponse, RedirectResponse, Response
 
-from bot.adapters.cards import Cards
+from bot.adapters.cards import Cards, card_text
 from bot.adapters.dashboard.chat_texts import MORE, SEND, TITLE, YOUR_ANSWER
 from bot.adapters.menu import MENU
 from bot.adapters.pictures import emoji
@@ -88,21 +88,13 @@ def shown(
         if isinstance(e, MessageCreated) and e.text:
             card = None
             if e.picture and cards is not None:
-                card = cards.card(e.picture, _card_text(e), language).name
+                card = cards.card(e.picture, card_text(e), language).name
             items.append({
                 "who": "bot", "text": e.text, "prompt": e.prompt,
                 "options": [{"id": o.id, "label": o.label} for o in e.options],
                 "picture": e.picture, "card": card,
             })  # fmt: skip
     return items
-
-
-def _card_text(event: MessageCreated) -> str:
-    """What a card says: the question or outcome, without its "Question 3 of 12" line."""
-    text = event.text.strip()
-    if event.progress is not None and "\n" in text:
-        text = text.split("\n", 1)[1]
-    return text.split("\n\n", 1)[0]
 
 
 async def card(request: Request) -> Response:
@@ -121,15 +113,15 @@ async def page(request: Request) -> Response:
     """The chat so far, or a new chat (the language question first)."""
     chat, d = _chat(request)
     user = _who(request, chat)
-    fresh = user is None or chat.conversations.store.load(CHANNEL, user) is None
-    if fresh:
+    session = chat.conversations.session(user) if user else None
+    if session is None and (user is None or chat.conversations.store.load(CHANNEL, user) is None):
         user = user or secrets.token_urlsafe(18)
         chat.transcript.forget(user)  # a conversation deleted or purged leaves no transcript
         language = _browser_language(request, d)
         opened = chat.conversations.open(user, at=d.clock(), language=language, ask=True)
         chat.transcript.append(user, _shown(chat, opened), d.clock())
+        session = opened.session
     assert user is not None
-    session = chat.conversations.session(user)
     state = session.state if session else None
     language = state.language if state else "en"
     tr = d.engine.translator(language, bool(state and state.easy_read))

@@ -116,7 +116,7 @@ async def status(request: Request) -> Response:
     account, d = _staff(request), _d(request)
     form = await check_csrf(request)
     reference = request.path_params["reference"]
-    if d.inbox.page(str(account.organisation), reference) is None:
+    if not d.inbox.has(str(account.organisation), reference):
         raise HTTPException(404)
     wanted, note = form.get("status", ""), form.get("note", "").strip()[:1000] or None
     if wanted not in STATUSES:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.adapters.cards import card_text
 from bot.engine import Event, MessageCreated
 
 MAX_CALLBACK_BYTES = 64
@@ -95,7 +96,7 @@ def outgoing(events: list[Event]) -> list[Outgoing]:
         if not isinstance(event, MessageCreated):
             continue
         if event.picture is not None:
-            card = _card_text(event)
+            card = card_text(event)
             if len(event.text.strip()) <= MAX_CAPTION_CHARS:
                 out.append(Outgoing(event.text.strip(), keyboard(event), event.picture, card))
                 continue
@@ -104,14 +105,6 @@ def outgoing(events: list[Event]) -> list[Outgoing]:
         out += [Outgoing(piece) for piece in pieces[:-1]]
         out.append(Outgoing(pieces[-1], keyboard(event)))
     return out
-
-
-def _card_text(event: MessageCreated) -> str:
-    """What the card says: the question or outcome without its "Question 3 of 12" line."""
-    text = event.text.strip()
-    if event.progress is not None and "\n" in text:
-        text = text.split("\n", 1)[1]
-    return text.split("\n\n", 1)[0]
 
 
 def tapped_label(markup: InlineKeyboardMarkup | None, data: str) -> str | None:
