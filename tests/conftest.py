@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -19,9 +20,15 @@ from bot.storage.migrate import downgrade, upgrade
 
 ROOT = Path(__file__).resolve().parent.parent
 REQUIRE_ALL = os.environ.get("CARERCHECK_REQUIRE_ALL") == "1"
-POSTGRES_URL = os.environ.get(
+BASE_POSTGRES_URL = os.environ.get(
     "CARERCHECK_TEST_POSTGRES_URL", "postgresql+psycopg://127.0.0.1:5432/test"
 )
+SCHEMA = f"carercheck_test_{os.getpid()}_{secrets.token_hex(3)}"
+"""Each test run works in a schema of its own, so two runs on one server never meet."""
+POSTGRES_URL = (
+    f"{BASE_POSTGRES_URL}{'&' if '?' in BASE_POSTGRES_URL else '?'}options=-csearch_path%3D{SCHEMA}"
+)
+_schema_made = False
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -50,14 +57,29 @@ def tiny_engine() -> Engine:
 
 
 def _postgres() -> SAEngine:
-    db = connect(POSTGRES_URL)
-    try:
-        with db.connect() as conn:
-            conn.execute(text("select 1"))
-    except Exception as exc:
-        db.dispose()
-        pytest.skip(f"PostgreSQL not reachable at {POSTGRES_URL}: {type(exc).__name__}")
-    return db
+    """The test run's own schema on the PostgreSQL test server (made on first use)."""
+    global _schema_made  # noqa: PLW0603 - one schema per run, made once
+    if not _schema_made:
+        base = connect(BASE_POSTGRES_URL)
+        try:
+            with base.begin() as conn:
+                conn.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{SCHEMA}"'))
+        except Exception as exc:
+            pytest.skip(f"PostgreSQL not reachable at {BASE_POSTGRES_URL}: {type(exc).__name__}")
+        finally:
+            base.dispose()
+        _schema_made = True
+    return connect(POSTGRES_URL)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Drop this run's PostgreSQL schema."""
+    if not _schema_made:
+        return
+    base = connect(BASE_POSTGRES_URL)
+    with base.begin() as conn:
+        conn.execute(text(f'DROP SCHEMA IF EXISTS "{SCHEMA}" CASCADE'))
+    base.dispose()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
