@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 from bot import logs
 from bot.cli_dashboard import add_parsers as add_dashboard_parsers
+from bot.cli_orgs import add_parsers as add_orgs_parsers
 from bot.cli_referrals import NO_KEY, add_parsers, load_cipher
 from bot.config import Config
 from bot.content import build_engine, load_flows
@@ -287,6 +288,7 @@ def parser() -> argparse.ArgumentParser:
     db.set_defaults(fn=_db)
     add_parsers(sub)
     add_dashboard_parsers(sub)
+    add_orgs_parsers(sub)
     easyread = sub.add_parser("easyread", help="Easy Read picture cards")
     easyread.add_argument("action", choices=["cards"], help="cards: draw every card now")
     easyread.add_argument("--lang", nargs="*", help="only these languages")

@@ -1,4 +1,4 @@
-"""``carercheck dashboard | users | tokens | orgs``: the dashboard and its accounts."""
+"""``carercheck dashboard | users | tokens``: the dashboard and its accounts."""
 
 from __future__ import annotations
 
@@ -47,6 +47,30 @@ def _cards(cfg: Config) -> Any:
 
 
 def _users(args: argparse.Namespace, cfg: Config) -> int:
+    return _reset(args, cfg) if args.action == "reset" else _add_user(args, cfg)
+
+
+def _reset(args: argparse.Namespace, cfg: Config) -> int:
+    """Print a one-time link for the account to set a new password."""
+    from bot.storage import connect, upgrade  # noqa: PLC0415
+    from bot.storage.accounts import AccountStore  # noqa: PLC0415
+    from bot.storage.passwords import RESET_LIFETIME, Passwords  # noqa: PLC0415
+
+    db = connect(cfg.database_url)
+    upgrade(db)
+    address = args.email.strip().lower()
+    found = [a for a, disabled in AccountStore(db).people(None) if a.email == address]
+    token = Passwords(db).make_reset(found[0].id, None, now()) if found else None
+    if token is None:
+        print(f"no account that can sign in has the address {address}", file=sys.stderr)
+        return 2
+    print(f"{cfg.dashboard_url}/reset/{token}")
+    hours = int(RESET_LIFETIME.total_seconds() // 3600)
+    print(f"give it to them yourself: it works once, for {hours} hours", file=sys.stderr)
+    return 0
+
+
+def _add_user(args: argparse.Namespace, cfg: Config) -> int:
     from bot.content import build_engine  # noqa: PLC0415
     from bot.storage import connect, upgrade  # noqa: PLC0415
     from bot.storage.accounts import AccountError, AccountStore  # noqa: PLC0415
@@ -97,18 +121,8 @@ def _tokens(args: argparse.Namespace, cfg: Config) -> int:
     return 0
 
 
-def _orgs(args: argparse.Namespace, cfg: Config) -> int:
-    from bot.content import build_engine  # noqa: PLC0415
-
-    for org in build_engine(cfg.flows_dir, cfg.locales_dir).organisations.values():
-        ways = ", ".join(["inbox", *(d.method for d in org.delivery)])
-        example = " (example details)" if org.example else ""
-        print(f"{org.id}: {org.name}{example}; delivery: {ways}")
-    return 0
-
-
 def add_parsers(sub: Any) -> None:
-    """Add the dashboard, users and orgs commands to the ``carercheck`` parser."""
+    """Add the dashboard, users and tokens commands to the ``carercheck`` parser."""
     dashboard = sub.add_parser("dashboard", help="serve the organisations' dashboard")
     dashboard.set_defaults(fn=_dashboard)
     users = sub.add_parser("users", help="dashboard accounts")
@@ -119,12 +133,11 @@ def add_parsers(sub: Any) -> None:
     add.add_argument("--org", default=None, help="the organisation id (none for system_admin)")
     add.add_argument("--role", choices=["worker", "org_admin", "system_admin"], default="worker")
     add.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    reset = users_sub.add_parser("reset", help="print a one-time link to set a new password")
+    reset.add_argument("email")
     users.set_defaults(fn=_users)
     tokens = sub.add_parser("tokens", help="API tokens for an organisation's own systems")
     tokens.add_argument("action", choices=["add", "revoke"])
     tokens.add_argument("--org", required=True, help="the organisation id")
     tokens.add_argument("--name", required=True, help="what the token is for")
     tokens.set_defaults(fn=_tokens)
-    orgs = sub.add_parser("orgs", help="organisations (from flows/organisations/*.yaml)")
-    orgs.add_argument("action", choices=["list"])
-    orgs.set_defaults(fn=_orgs)

@@ -114,6 +114,7 @@ def _keys(args: argparse.Namespace, cfg: Config) -> int:
 
 def _purge(args: argparse.Namespace, cfg: Config) -> int:
     from bot.storage import Conversations, ConversationStore  # noqa: PLC0415
+    from bot.storage.passwords import Passwords  # noqa: PLC0415
     from bot.storage.webchat import WebTranscript  # noqa: PLC0415
 
     engine, db, cipher = _services(cfg)
@@ -122,6 +123,7 @@ def _purge(args: argparse.Namespace, cfg: Config) -> int:
     deleted = conversations.purge(at)
     counts = conversations.referrals.purge(at)
     counts["web_chat_message"] = WebTranscript(db, cipher).purge(at - conversations.kept_for)
+    counts["password_reset_link"] = Passwords(db).purge(at)
     print(f"deleted {deleted} conversation(s) kept past their time")
     for name, n in counts.items():
         print(f"deleted {n} {name.replace('_', ' ')}(s) kept past their time")

@@ -48,22 +48,37 @@ def load_sources(flows_dir: Path) -> tuple[list[Source], list[Problem]]:
 def load_organisations(flows_dir: Path, flows: Iterable[Flow]) -> list[Organisation]:
     """Every organisation in ``flows_dir/organisations/*.yaml``; FlowError lists every problem.
 
-    Age bands are checked against the options of each flow's age question.
+    Age bands are checked against the options of each flow's age question, and an id may be
+    used only once across the files.
     """
-    ages = set()
-    for flow in flows:
-        node = flow.find_result_node(flow.age_result) if flow.age_result else None
-        ages |= {o.id for o in node.options} if node else set()
+    ages = age_bands(flows)
     found: list[Organisation] = []
     problems: list[Problem] = []
     for path in sorted((flows_dir / "organisations").glob("*.yaml")):
         try:
-            found += parse_organisations(path.read_text(encoding="utf-8"), _name(path), ages)
+            more = parse_organisations(path.read_text(encoding="utf-8"), _name(path), ages)
         except FlowError as exc:
             problems += exc.problems
+            continue
+        seen = {o.id for o in found}
+        problems += [
+            Problem(_name(path), None, o.id, "organisation id used in another file")
+            for o in more
+            if o.id in seen
+        ]
+        found += more
     if problems:
         raise FlowError(problems)
     return found
+
+
+def age_bands(flows: Iterable[Flow]) -> set[str]:
+    """The age bands the flows' age questions offer (organisations choose among them)."""
+    bands: set[str] = set()
+    for flow in flows:
+        node = flow.find_result_node(flow.age_result) if flow.age_result else None
+        bands |= {o.id for o in node.options} if node else set()
+    return bands
 
 
 def build_engine(flows_dir: Path, locales_dir: Path | None = None) -> Engine:

@@ -192,7 +192,7 @@ def test_flows_diagram_unknown_flow(tmp_path: Path) -> None:
 def test_db_upgrade_and_downgrade(tmp_path: Path) -> None:
     up = run(["db", "upgrade"], tmp_path)
     assert up.returncode == 0, up.stderr
-    assert "database at revision 0007" in up.stdout
+    assert "database at revision 0008" in up.stdout
     assert (tmp_path / "chat.db").exists()
     down = run(["db", "downgrade", "base"], tmp_path)
     assert "database at revision none" in down.stdout

@@ -10,6 +10,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Engine, delete, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
+from bot.storage.db import as_utc
 from bot.storage.models import AuditEntry, LoginAttempt, User
 
 ROLES = ("worker", "org_admin", "system_admin")
@@ -17,7 +18,10 @@ WINDOW = timedelta(minutes=15)
 """Failed sign-ins count for this long."""
 MAX_FAILURES_PER_EMAIL = 5
 MAX_FAILURES_PER_CLIENT = 20
-_HASHER = PasswordHasher()
+MIN_PASSWORD = 12
+MAX_PASSWORD = 1024
+"""Longer is refused before hashing: nobody types more, and it bounds the work."""
+HASHER = PasswordHasher()
 
 
 class Throttled(RuntimeError):
@@ -41,6 +45,16 @@ class Account:
     name: str
     organisation: str | None
     role: str
+    password_changed_at: datetime | None = None
+    """Sessions signed in before this are over (None: never changed)."""
+
+
+def check_password(password: str) -> None:
+    """AccountError unless ``password`` is long enough (and not absurdly long)."""
+    if len(password) < MIN_PASSWORD:
+        raise AccountError(f"a password needs at least {MIN_PASSWORD} characters")
+    if len(password) > MAX_PASSWORD:
+        raise AccountError(f"a password can have at most {MAX_PASSWORD} characters")
 
 
 class AccountStore:
@@ -64,15 +78,14 @@ class AccountStore:
             raise AccountError(f"role must be one of {', '.join(ROLES)}")
         if (role == "system_admin") != (organisation is None):
             raise AccountError("workers and org admins need an organisation; system admins none")
-        if len(password) < 12:
-            raise AccountError("a password needs at least 12 characters")
+        check_password(password)
         address = email.strip().lower()
         values = {
             "email": address,
             "name": name.strip(),
             "organisation": organisation,
             "role": role,
-            "password_hash": _HASHER.hash(password),
+            "password_hash": HASHER.hash(password),
             "created_at": at,
             "disabled": False,
         }
@@ -89,11 +102,10 @@ class AccountStore:
             row = conn.execute(
                 select(User).where(User.id == user_id, User.disabled.is_(False))
             ).first()
-        return (
-            None
-            if row is None
-            else Account(row.id, row.email, row.name, row.organisation, row.role)
-        )
+        if row is None:
+            return None
+        changed = as_utc(row.password_changed_at) if row.password_changed_at else None
+        return Account(row.id, row.email, row.name, row.organisation, row.role, changed)
 
     def people(self, organisation: str | None) -> list[tuple[Account, bool]]:
         """(account, disabled) of one organisation, or of everyone (None), by name."""
@@ -116,26 +128,27 @@ class AccountStore:
         """The account for these credentials, or None; Throttled after too many failures."""
         address = email.strip().lower()
         self._throttle(address, client, at)
+        password = password[: MAX_PASSWORD + 1]  # bounds the hashing; still wrong if too long
         with self.db.connect() as conn:
             row = conn.execute(
                 select(User).where(User.email == address, User.disabled.is_(False))
             ).first()
         try:
             if row is None:
-                _HASHER.hash(password)  # the same work either way: no timing tells who exists
+                HASHER.hash(password)  # the same work either way: no timing tells who exists
                 raise VerificationError
-            _HASHER.verify(row.password_hash, password)
+            HASHER.verify(row.password_hash, password)
         except (VerificationError, InvalidHashError):
             with self.db.begin() as conn:
                 conn.execute(insert(LoginAttempt).values(email=address, client=client[:64], at=at))
             return None
         with self.db.begin() as conn:
             conn.execute(delete(LoginAttempt).where(LoginAttempt.email == address))
-            if _HASHER.check_needs_rehash(row.password_hash):
+            if HASHER.check_needs_rehash(row.password_hash):
                 conn.execute(
                     update(User)
                     .where(User.id == row.id)
-                    .values(password_hash=_HASHER.hash(password))
+                    .values(password_hash=HASHER.hash(password))
                 )
         return Account(row.id, row.email, row.name, row.organisation, row.role)
 

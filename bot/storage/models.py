@@ -190,6 +190,25 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(255), nullable=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
     disabled: Mapped[bool] = mapped_column(Boolean, nullable=False)
+    password_changed_at: Mapped[datetime | None] = mapped_column(
+        DateTime(timezone=True), nullable=True
+    )
+    """When the password last changed: sessions signed in before then are over."""
+
+
+class PasswordReset(Base):
+    """A one-time link to set a new password, made by an admin; only its hash is kept."""
+
+    __tablename__ = "password_resets"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    token_hash: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
 
 class LoginAttempt(Base):
@@ -214,7 +233,7 @@ class AuditEntry(Base):
     )
     organisation: Mapped[str] = mapped_column(String(64), nullable=False, index=True)
     reference: Mapped[str | None] = mapped_column(String(16), nullable=True, index=True)
-    action: Mapped[str] = mapped_column(String(16), nullable=False)
+    action: Mapped[str] = mapped_column(String(64), nullable=False)
     """opened, status, exported."""
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
 

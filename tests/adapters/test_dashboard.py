@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import html
 import io
-import re
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -23,6 +22,8 @@ from bot.storage.accounts import MAX_FAILURES_PER_EMAIL, AccountStore
 from bot.storage.models import AuditEntry, Referral
 from bot.storage.referrals import Person, ReferralStore
 from bot.testing.clock import FakeClock
+from bot.testing.dashboard import csrf
+from bot.testing.dashboard import sign_in as signed_in
 from bot.testing.keys import fixed_cipher
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -75,16 +76,8 @@ def client(engine: Engine, db: SAEngine, clock: FakeClock, seeded: Any) -> Itera
         yield c
 
 
-def csrf(client: TestClient, path: str = "/login") -> str:
-    found = re.search(r'name="csrf" value="([^"]+)"', client.get(path).text)
-    assert found, path
-    return found.group(1)
-
-
 def sign_in(client: TestClient, email: str = "worker@carers.example.org") -> Any:
-    token = csrf(client)
-    return client.post("/login", data={"csrf": token, "email": email, "password": PASSWORD},
-                       follow_redirects=False)  # fmt: skip
+    return signed_in(client, email, PASSWORD)
 
 
 def test_signing_in_leads_to_the_inbox(client: TestClient) -> None:

@@ -114,3 +114,32 @@ def test_only_drawn_cards_are_served(site: Any) -> None:
     client, _ = site
     for name in ("../../etc/passwd", "x.png", "0" * 32 + ".png"):
         assert client.get(f"/chat/cards/{name}").status_code == 404
+
+
+def test_the_embedding_page_can_name_the_language_to_offer_first(site: Any) -> None:
+    client, _ = site
+    page = client.get("/chat?lang=gu", headers={"accept-language": "ur-PK"})
+    assert 'lang="gu"' in page.text and buttons(page.text)[0] == "gu"
+    ignored = client.get("/chat?lang=xx", headers={"accept-language": "en-GB"})
+    assert 'lang="gu"' in ignored.text  # the chat goes on: a suggestion never restarts it
+
+
+def test_the_embed_script_is_served_for_other_sites(site: Any) -> None:
+    client, _ = site
+    script = client.get("/chat/embed.js")
+    assert script.status_code == 200
+    assert script.headers["content-type"].startswith("text/javascript")
+    assert script.headers["cross-origin-resource-policy"] == "cross-origin"
+    assert 'new URL("/chat", tag.src)' in script.text
+
+
+def test_over_https_the_chat_cookie_works_in_a_frame_on_another_site(
+    engine: Engine, tmp_path: Path
+) -> None:
+    db = connect(f"sqlite:///{tmp_path / 'web.db'}")
+    upgrade(db)
+    app = build_dashboard(engine, db, fixed_cipher(), "chat-secret")
+    with TestClient(app, base_url="https://chat.example.org") as client:
+        cookie = client.get("/chat").headers["set-cookie"].lower()
+    assert all(part in cookie for part in ("secure", "httponly", "samesite=none", "partitioned"))
+    db.dispose()

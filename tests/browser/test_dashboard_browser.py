@@ -194,3 +194,39 @@ def test_refusal_pages_pass_the_audit_too(page: Any, site: Any) -> None:
     page.get_by_role("button", name="Sign in").click()
     assert page.get_by_role("heading", name="Please wait").is_visible()  # 429: throttled
     no_axe_violations(page)
+
+
+def test_change_your_password_and_reset_a_forgotten_one(page: Any, site: Any) -> None:
+    url, _, _ = site
+    sign_in(page, url)
+    page.get_by_role("link", name="Your account").click()
+    no_axe_violations(page)
+    page.get_by_label("Your current password").fill(PASSWORD)
+    page.get_by_label(re.compile("^New password \\(")).fill("my own new passphrase")
+    page.get_by_label("New password again").fill("my own new passphrase")
+    page.get_by_role("button", name="Change password").click()
+    assert "Your password has changed" in page.get_by_role("status").inner_text()
+    page.get_by_role("button", name="Sign out").click()
+    page.context.clear_cookies()
+    sign_in(page, url, ADMIN)  # Wendy forgot it: her admin makes her a reset link
+    page.get_by_role("link", name="Accounts").click()
+    page.get_by_role("button", name="Make a reset link for Wendy Worker").click()
+    no_axe_violations(page)
+    link = page.get_by_label("Reset link").input_value()
+    page.get_by_role("button", name="Sign out").click()
+    page.goto(link)
+    no_axe_violations(page)
+    page.get_by_label(re.compile("^New password \\(")).fill("wendy's fresh passphrase")
+    page.get_by_label("New password again").fill("wendy's fresh passphrase")
+    page.get_by_role("button", name="Set the password").click()
+    assert (
+        page.get_by_role("status").inner_text()
+        == "Your new password is set. Please sign in with it."
+    )
+    page.get_by_label("E-mail address").fill(WORKER)
+    page.get_by_label("Password").fill("wendy's fresh passphrase")
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(re.compile(r"/referrals$"))
+    page.goto(link)  # used once: no more
+    assert page.get_by_role("heading", name="This link no longer works").is_visible()
+    no_axe_violations(page)

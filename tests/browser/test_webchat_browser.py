@@ -111,3 +111,39 @@ def test_the_chat_fits_a_phone_screen(browser: Any, chat_url: str) -> None:
     assert width <= 360  # nothing wider than the screen: no sideways scrolling
     no_violations(page)
     context.close()
+
+
+def test_one_script_tag_puts_the_chat_on_a_centres_page(
+    page: Any, engine: Engine, tmp_path: Path
+) -> None:
+    from starlette.applications import Starlette
+    from starlette.responses import HTMLResponse
+    from starlette.routing import Route
+
+    db = connect(f"sqlite:///{tmp_path / 'embed.db'}")
+    upgrade(db)
+    links: dict[str, str] = {}
+
+    async def centre(request: Any) -> HTMLResponse:
+        tag = f'<script src="{links["chat"]}/chat/embed.js" data-lang="ur" async></script>'
+        body = f"<main><h1>Carers' centre</h1><p>Talk to us:</p>{tag}</main>"
+        return HTMLResponse(f'<!doctype html><html lang="en"><title>Centre</title>{body}</html>')
+
+    host = BackgroundServer(Starlette(routes=[Route("/", centre)]))
+    chat = build_dashboard(engine, db, fixed_cipher(), "embed-secret", https_only=False,
+                           chat_frame_ancestors=host.url)  # fmt: skip
+    with host, BackgroundServer(chat) as server:
+        links["chat"] = server.url
+        page.goto(host.url)
+        frame = page.frame_locator("iframe[title^='Are you a carer']")
+        assert frame.locator("html").get_attribute("dir") == "rtl"  # data-lang="ur"
+        for option in ("ur", "no"):
+            before = frame.locator(".log > li").count()
+            frame.locator(f"#latest form:has(input[name=choose][value='{option}']) button").click()
+            frame.locator(f".log > li:nth-child({before + 2})").wait_for()  # answer, then reply
+        said = frame.locator(".log > li p").all_inner_texts()
+        assert len(said) >= 4
+        page.reload()  # the chat resumes inside the centre's page
+        frame.locator(f".log > li:nth-child({len(said)})").wait_for()
+        assert frame.locator(".log > li p").all_inner_texts() == said
+    db.dispose()

@@ -80,7 +80,7 @@ def test_migrations_go_up_and_down(db: SAEngine) -> None:
     assert current(db) is None
     assert "conversations" not in inspect(db).get_table_names()
     upgrade(db)
-    assert current(db) == "0007"
+    assert current(db) == "0008"
     tables = set(inspect(db).get_table_names())
     assert {"referrals", "deliveries", "delivery_attempts", "referral_events", "notices"} <= tables
     assert {"users", "login_attempts", "audit_log"} <= tables

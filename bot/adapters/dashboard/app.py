@@ -22,7 +22,7 @@ from starlette.templating import Jinja2Templates
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from bot.adapters.cards import Cards
-from bot.adapters.dashboard import api, chat, content, pages, people, statistics
+from bot.adapters.dashboard import api, chat, content, pages, passwords, people, statistics
 from bot.adapters.dashboard.security import BadCsrf, NotSignedIn, csrf_token
 from bot.engine import Engine
 from bot.storage import Conversations, ConversationStore
@@ -30,6 +30,7 @@ from bot.storage.accounts import AccountStore
 from bot.storage.crypto import Cipher
 from bot.storage.db import as_utc
 from bot.storage.inbox import Inbox
+from bot.storage.passwords import Passwords
 from bot.storage.referrals import ReferralStore
 from bot.storage.tokens import TokenStore
 from bot.storage.webchat import WebTranscript
@@ -49,6 +50,7 @@ class Dashboard:
 
     engine: Engine
     accounts: AccountStore
+    passwords: Passwords
     inbox: Inbox
     referrals: ReferralStore
     tokens: TokenStore
@@ -92,6 +94,7 @@ def build_dashboard(
     state = Dashboard(
         engine=engine,
         accounts=AccountStore(db),
+        passwords=Passwords(db),
         inbox=Inbox(db, cipher),
         referrals=ReferralStore(db, cipher, engine.organisations),
         tokens=TokenStore(db),
@@ -113,10 +116,16 @@ def build_dashboard(
         Route("/users", people.page, methods=["GET"]),
         Route("/users", people.add, methods=["POST"]),
         Route("/users/{user_id:int}/disabled", people.switch, methods=["POST"]),
+        Route("/users/{user_id:int}/reset", passwords.make_link, methods=["POST"]),
+        Route("/account", passwords.account_page, methods=["GET"]),
+        Route("/account/password", passwords.change, methods=["POST"]),
+        Route("/reset/{token}", passwords.reset_form, methods=["GET"]),
+        Route("/reset/{token}", passwords.reset, methods=["POST"]),
         Route("/flows/{flow}.svg", content.diagram),
         Route("/stats/{name}.svg", statistics.chart),
         Route("/chat", chat.page, methods=["GET"]),
         Route("/chat/cards/{name}", chat.card),
+        Route("/chat/embed.js", chat.embed),
         Route("/chat", chat.post, methods=["POST"]),
         Route("/api/openapi.json", api.openapi),
         Route("/api/referrals", api.list_referrals),

@@ -13,6 +13,7 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from itsdangerous import BadSignature, Signer
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
     from bot.adapters.dashboard.app import Dashboard
 
 COOKIE = "carercheck_chat"
+EMBED = Path(__file__).resolve().parent / "static" / "embed.js"
 CARD_NAME = re.compile(r"[0-9a-f]{32}\.png")
 CHANNEL = "web"
 BUTTONS = ("help", "back", "restart", "language", "easyread", "privacy", "status", "urgent",
@@ -109,6 +111,12 @@ async def card(request: Request) -> Response:
     return FileResponse(path, media_type="image/png", headers={"Cache-Control": "max-age=86400"})
 
 
+async def embed(request: Request) -> Response:
+    """The script that puts the chat on another site's page (one tag; see static/embed.js)."""
+    headers = {"Cache-Control": "max-age=3600", "Cross-Origin-Resource-Policy": "cross-origin"}
+    return FileResponse(EMBED, media_type="text/javascript", headers=headers)
+
+
 async def page(request: Request) -> Response:
     """The chat so far, or a new chat (the language question first)."""
     chat, d = _chat(request)
@@ -117,7 +125,7 @@ async def page(request: Request) -> Response:
     if session is None and (user is None or chat.conversations.store.load(CHANNEL, user) is None):
         user = user or secrets.token_urlsafe(18)
         chat.transcript.forget(user)  # a conversation deleted or purged leaves no transcript
-        language = _browser_language(request, d)
+        language = _suggested_language(request, d)
         opened = chat.conversations.open(user, at=d.clock(), language=language, ask=True)
         chat.transcript.append(user, _shown(chat, opened), d.clock())
         session = opened.session
@@ -181,8 +189,15 @@ def _input(form: Any, at: datetime) -> tuple[Input | None, str]:
     return None, ""
 
 
-def _browser_language(request: Request, d: Dashboard) -> str | None:
-    """The first language the browser asks for that we have (suggested, never forced)."""
+def _suggested_language(request: Request, d: Dashboard) -> str | None:
+    """The language to offer first (never forced): the embedding page's, else the browser's.
+
+    An embedding page names it with ``?lang=`` (the script tag's ``data-lang``); otherwise
+    it is the first language the browser asks for that we have.
+    """
+    wanted = request.query_params.get("lang", "").replace("-", "_")[:16]
+    if wanted and d.engine.catalogs.supports(wanted):
+        return wanted
     for part in request.headers.get("accept-language", "").split(","):
         code = part.split(";")[0].strip().replace("-", "_")
         for candidate in (code, code.split("_")[0]):
@@ -197,3 +212,6 @@ def _set_cookie(response: Response, chat: Chat, user: str) -> None:
         httponly=True, secure=chat.https_only,
         samesite="none" if chat.https_only else "lax",  # embedded on a centre's site
     )  # fmt: skip
+    if chat.https_only:  # kept per embedding site where browsers block third-party cookies
+        name, value = response.raw_headers[-1]  # (Starlette sets Partitioned on Python 3.14+)
+        response.raw_headers[-1] = (name, value + b"; Partitioned")

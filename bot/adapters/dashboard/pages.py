@@ -46,7 +46,8 @@ def message(request: Request, status: int, title: str, text: str) -> Response:
 
 async def login_form(request: Request) -> Response:
     """The sign-in form."""
-    return _d(request).templates.TemplateResponse(request, "login.html", {"error": None})
+    context = {"error": None, "reset": request.query_params.get("reset")}
+    return _d(request).templates.TemplateResponse(request, "login.html", context)
 
 
 async def login(request: Request) -> Response:

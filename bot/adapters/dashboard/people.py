@@ -15,7 +15,8 @@ if TYPE_CHECKING:
     from bot.adapters.dashboard.app import Dashboard
 
 
-def _admin(request: Request) -> tuple[Account, Dashboard]:
+def admin(request: Request) -> tuple[Account, Dashboard]:
+    """The signed-in admin (403 for anyone else) and the dashboard."""
     d: Dashboard = request.app.state.dashboard
     account = current(request, d.accounts, d.clock, d.lifetime)
     if account.role not in ("org_admin", "system_admin"):
@@ -23,7 +24,7 @@ def _admin(request: Request) -> tuple[Account, Dashboard]:
     return account, d
 
 
-def _scope(account: Account) -> str | None:
+def scope(account: Account) -> str | None:
     """The organisation whose accounts this admin manages (None: every organisation)."""
     return None if account.role == "system_admin" else account.organisation
 
@@ -34,8 +35,8 @@ def _roles(account: Account) -> tuple[str, ...]:
 
 async def page(request: Request, error: str | None = None, status: int = 200) -> Response:
     """The accounts this admin manages, and a form to add one."""
-    account, d = _admin(request)
-    context = {"account": account, "people": d.accounts.people(_scope(account)), "error": error,
+    account, d = admin(request)
+    context = {"account": account, "people": d.accounts.people(scope(account)), "error": error,
                "roles": _roles(account), "organisations": sorted(d.engine.organisations),
                "saved": request.query_params.get("saved")}  # fmt: skip
     return d.templates.TemplateResponse(request, "users.html", context, status_code=status)
@@ -43,10 +44,10 @@ async def page(request: Request, error: str | None = None, status: int = 200) ->
 
 async def add(request: Request) -> Response:
     """Add an account (an org admin adds to their own organisation only)."""
-    account, d = _admin(request)
+    account, d = admin(request)
     form = await check_csrf(request)
     role = form.get("role", "worker")
-    organisation = _scope(account) or form.get("organisation") or None
+    organisation = scope(account) or form.get("organisation") or None
     if role not in _roles(account):
         return await page(request, "You cannot give that role.", 400)
     if role == "system_admin":
@@ -63,12 +64,12 @@ async def add(request: Request) -> Response:
 
 async def switch(request: Request) -> Response:
     """Disable or enable an account; nobody disables their own."""
-    account, d = _admin(request)
+    account, d = admin(request)
     form = await check_csrf(request)
     user_id = int(request.path_params["user_id"])
     if user_id == account.id:
         return await page(request, "You cannot disable your own account.", 400)
     disable = form.get("disabled") == "yes"
-    if not d.accounts.set_disabled(user_id, disable, _scope(account)):
+    if not d.accounts.set_disabled(user_id, disable, scope(account)):
         raise HTTPException(404)
     return RedirectResponse("/users?saved=1", 303)

@@ -70,4 +70,8 @@ def current(
     if account is None:  # disabled or deleted since
         request.session.clear()
         raise NotSignedIn
+    changed = account.password_changed_at
+    if changed is not None and since < changed.timestamp():  # the password changed since
+        request.session.clear()
+        raise NotSignedIn
     return account
