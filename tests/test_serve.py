@@ -158,6 +158,33 @@ def test_serve_answers_on_one_port_and_finishes_a_turn_in_flight_on_sigterm(
 
 
 @pytest.mark.slow
+def test_serve_without_a_webhook_url_polls(tmp_path: Path) -> None:
+    port = free_port()
+    with FakeBotApi(token=TOKEN, max_poll=0.2) as api:
+        settings = {
+            "TELEGRAM_BOT_TOKEN": TOKEN,
+            "CARERCHECK_TELEGRAM_API_URL": api.base_url,
+            "CARERCHECK_DASHBOARD_PORT": str(port),
+            "CARERCHECK_DASHBOARD_SECRET": "a-long-random-dashboard-secret",
+        }
+        proc = carercheck(tmp_path, "serve", **settings)
+        try:
+            wait_until(lambda: listening(port), "the port", proc)
+            api.send_text(USER, "/start")
+            wait_until(lambda: bool(api.sent(USER)), "the first reply", proc)
+            assert api.allowed_updates == ["message", "callback_query"]
+            assert api.webhook is None
+            proc.send_signal(signal.SIGTERM)
+            proc.communicate(timeout=15)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.communicate()
+        api.assert_clean()
+    assert proc.returncode == 0
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize("command", ["dashboard", "worker"])
 def test_dashboard_and_worker_serve_the_operations_routes(tmp_path: Path, command: str) -> None:
     port = free_port()
