@@ -9,12 +9,13 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from bot import logs
 from bot.cli_dashboard import add_parsers as add_dashboard_parsers
 from bot.cli_orgs import add_parsers as add_orgs_parsers
 from bot.cli_referrals import NO_KEY, add_parsers, load_cipher
+from bot.cli_serve import WEBHOOK_UNGUARDED, run_telegram_webhook, telegram_application
+from bot.cli_serve import add_parsers as add_serve_parsers
 from bot.config import Config
 from bot.content import build_engine, load_flows
 from bot.engine import FlowError
@@ -62,22 +63,17 @@ def _telegram_problem(args: argparse.Namespace, cfg: Config) -> str | None:
     if args.webhook and cfg.telegram_webhook_url is None:
         return "no webhook URL: set CARERCHECK_TELEGRAM_WEBHOOK_URL to the public https URL"
     if args.webhook and cfg.telegram_webhook_secret is None:
-        return (
-            "no webhook secret: set CARERCHECK_TELEGRAM_WEBHOOK_SECRET; "
-            "carercheck never runs a webhook that anyone could post to"
-        )
+        return WEBHOOK_UNGUARDED
     return None
 
 
 def _telegram(args: argparse.Namespace, cfg: Config) -> int:
-    from bot.adapters.telegram import build_application  # noqa: PLC0415 - only this needs PTB
-    from bot.storage import Conversations, ConversationStore, connect, upgrade  # noqa: PLC0415
+    from bot.storage import connect, upgrade  # noqa: PLC0415
 
     problem = _telegram_problem(args, cfg)
     if problem is not None:
         print(problem, file=sys.stderr)
         return 2
-    assert cfg.telegram_bot_token is not None  # _telegram_problem checked it
     cipher = load_cipher(cfg)
     if cipher is None:  # a real service never stores contact details unencrypted
         print(NO_KEY, file=sys.stderr)
@@ -85,34 +81,12 @@ def _telegram(args: argparse.Namespace, cfg: Config) -> int:
     engine = build_engine(cfg.flows_dir, cfg.locales_dir)
     db = connect(cfg.database_url)
     upgrade(db)
-    conversations = Conversations(engine, ConversationStore(db), channel="telegram", cipher=cipher)
-    token = cfg.telegram_bot_token.reveal()
-    application = build_application(
-        token,
-        cfg.telegram_api_url,
-        conversations,
-        clock=now,
-        check_in_every=cfg.check_in_every_seconds,
-        cards=_cards(cfg),
-    )
-    if args.webhook:
-        _run_webhook(application, cfg)
+    application = telegram_application(cfg, engine, db, cipher)
+    if args.webhook:  # with /healthz, /readyz and /metrics on the same port
+        run_telegram_webhook(cfg, application, db)
     else:
         _run_polling(application, cfg)
     return 0
-
-
-def _cards(cfg: Config) -> Any:
-    """Easy Read cards, or None (and a warning) when the Noto fonts are not installed."""
-    from bot.adapters.cards import LATIN, Cards  # noqa: PLC0415 - Pillow only where needed
-
-    if not (cfg.fonts_dir / LATIN).exists():
-        logging.getLogger(__name__).warning(
-            "Noto fonts not found, Easy Read is sent without pictures",
-            extra={"fonts_dir": str(cfg.fonts_dir)},
-        )
-        return None
-    return Cards(cfg.cards_dir, cfg.fonts_dir)
 
 
 def _run_polling(application: Any, cfg: Config) -> None:
@@ -120,22 +94,6 @@ def _run_polling(application: Any, cfg: Config) -> None:
 
     application.run_polling(
         allowed_updates=ALLOWED_UPDATES, drop_pending_updates=cfg.telegram_drop_pending_updates
-    )
-
-
-def _run_webhook(application: Any, cfg: Config) -> None:
-    """Serve PTB's webhook at the path of the webhook URL, checking Telegram's secret token."""
-    from bot.adapters.telegram.app import ALLOWED_UPDATES  # noqa: PLC0415
-
-    assert cfg.telegram_webhook_url is not None and cfg.telegram_webhook_secret is not None
-    application.run_webhook(
-        listen=cfg.telegram_webhook_listen,
-        port=cfg.telegram_webhook_port,
-        url_path=urlsplit(cfg.telegram_webhook_url).path.lstrip("/"),
-        secret_token=cfg.telegram_webhook_secret.reveal(),
-        webhook_url=cfg.telegram_webhook_url,
-        allowed_updates=ALLOWED_UPDATES,
-        drop_pending_updates=cfg.telegram_drop_pending_updates,
     )
 
 
@@ -289,6 +247,7 @@ def parser() -> argparse.ArgumentParser:
     add_parsers(sub)
     add_dashboard_parsers(sub)
     add_orgs_parsers(sub)
+    add_serve_parsers(sub)
     easyread = sub.add_parser("easyread", help="Easy Read picture cards")
     easyread.add_argument("action", choices=["cards"], help="cards: draw every card now")
     easyread.add_argument("--lang", nargs="*", help="only these languages")
@@ -309,7 +268,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``carercheck`` command."""
     args = parser().parse_args(argv)
     cfg = Config.load()
-    logs.configure(cfg.log_level)
+    if cfg.log_format not in logs.FORMATS:
+        print(f"CARERCHECK_LOG_FORMAT is text or json, not {cfg.log_format!r}", file=sys.stderr)
+        return 2
+    logs.configure(cfg.log_level, cfg.log_format)
     try:
         code: int = args.fn(args, cfg)
     except FlowError as exc:

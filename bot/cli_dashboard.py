@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import logging
 import sys
 from typing import Any
 
 from bot.cli_referrals import NO_KEY, load_cipher, now
 from bot.config import Config
+from bot.storage.crypto import Cipher
+
+log = logging.getLogger("carercheck")
 
 COOKIES_UNSIGNABLE = (
     "no dashboard secret: set CARERCHECK_DASHBOARD_SECRET to a long random string (it signs "
@@ -17,9 +21,7 @@ COOKIES_UNSIGNABLE = (
 
 
 def _dashboard(args: argparse.Namespace, cfg: Config) -> int:
-    import uvicorn  # noqa: PLC0415 - only the dashboard serves HTTP
-
-    from bot.adapters.dashboard import build_dashboard  # noqa: PLC0415
+    from bot.cli_http import app_with_ops, run_http  # noqa: PLC0415 - only the dashboard serves
     from bot.content import build_engine  # noqa: PLC0415
     from bot.storage import connect, upgrade  # noqa: PLC0415
 
@@ -29,21 +31,38 @@ def _dashboard(args: argparse.Namespace, cfg: Config) -> int:
         return 2
     db = connect(cfg.database_url)
     upgrade(db)
-    app = build_dashboard(
-        build_engine(cfg.flows_dir, cfg.locales_dir), db, cipher,
-        cfg.dashboard_secret.reveal(), https_only=not cfg.dashboard_insecure_cookies,
-        chat_frame_ancestors=cfg.chat_frame_ancestors,
-        cards=_cards(cfg),
-    )  # fmt: skip
-    uvicorn.run(app, host=cfg.dashboard_listen, port=cfg.dashboard_port, log_level="warning")
+    dashboard = dashboard_app(cfg, build_engine(cfg.flows_dir, cfg.locales_dir), db, cipher)
+    run_http(app_with_ops(db, [dashboard]), cfg.dashboard_listen, cfg.dashboard_port)
     return 0
 
 
-def _cards(cfg: Config) -> Any:
-    """The web chat's Easy Read cards, or None when the Noto fonts are not installed."""
-    from bot.adapters.cards import LATIN, Cards  # noqa: PLC0415
+def dashboard_app(cfg: Config, engine: Any, db: Any, cipher: Cipher) -> Any:
+    """The dashboard (and web chat), mounted at ``/``; needs ``cfg.dashboard_secret``."""
+    from starlette.routing import Mount  # noqa: PLC0415
 
-    return Cards(cfg.cards_dir, cfg.fonts_dir) if (cfg.fonts_dir / LATIN).exists() else None
+    from bot.adapters.dashboard import build_dashboard  # noqa: PLC0415
+
+    assert cfg.dashboard_secret is not None
+    app = build_dashboard(
+        engine, db, cipher, cfg.dashboard_secret.reveal(),
+        https_only=not cfg.dashboard_insecure_cookies,
+        chat_frame_ancestors=cfg.chat_frame_ancestors,
+        cards=cards(cfg),
+    )  # fmt: skip
+    return Mount("/", app=app)
+
+
+def cards(cfg: Config) -> Any:
+    """Easy Read cards, or None (and a warning) when the Noto fonts are not installed."""
+    from bot.adapters.cards import LATIN, Cards  # noqa: PLC0415 - Pillow only where needed
+
+    if not (cfg.fonts_dir / LATIN).exists():
+        log.warning(
+            "Noto fonts not found, Easy Read is sent without pictures",
+            extra={"fonts_dir": str(cfg.fonts_dir)},
+        )
+        return None
+    return Cards(cfg.cards_dir, cfg.fonts_dir)
 
 
 def _users(args: argparse.Namespace, cfg: Config) -> int:

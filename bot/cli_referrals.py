@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import logging
 import os
 import signal
 import sys
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager
 from datetime import UTC, datetime
 from typing import Any
 
@@ -58,15 +60,12 @@ def _services(cfg: Config) -> tuple[Any, Any, Any]:
     return engine, db, load_cipher(cfg)
 
 
-def _worker(args: argparse.Namespace, cfg: Config) -> int:
+def build_worker(cfg: Config, engine: Any, db: Any, cipher: Cipher) -> Any:
+    """The delivery worker with every sender these settings allow (e-mail needs SMTP)."""
     from bot.referrals.senders import EmailSender, Sender, Smtp, WebhookSender  # noqa: PLC0415
     from bot.referrals.worker import Backoff, Worker  # noqa: PLC0415
     from bot.storage.outbox import Outbox  # noqa: PLC0415
 
-    engine, db, cipher = _services(cfg)
-    if cipher is None:
-        print(NO_KEY, file=sys.stderr)
-        return 2
     senders: dict[str, Sender] = {"webhook": WebhookSender(cfg.webhook_secrets)}
     if cfg.smtp_host:
         smtp = Smtp(cfg.smtp_host, cfg.smtp_port, cfg.smtp_username, cfg.smtp_password,
@@ -77,9 +76,37 @@ def _worker(args: argparse.Namespace, cfg: Config) -> int:
     backoff = Backoff(
         cfg.delivery_backoff_seconds, cfg.delivery_backoff_max_seconds, cfg.delivery_max_attempts
     )
-    worker = Worker(Outbox(db, cipher), senders, now, backoff=backoff)
+    return Worker(Outbox(db, cipher), senders, now, backoff=backoff)
+
+
+@contextlib.asynccontextmanager
+async def worker_running(worker: Any, every: float) -> AsyncIterator[None]:
+    """The worker delivering in the background; on leaving it stops after its current batch."""
+    stop = asyncio.Event()
+    task = asyncio.create_task(worker.run(stop, every))
+    try:
+        yield
+    finally:
+        stop.set()
+        await task
+
+
+def _worker(args: argparse.Namespace, cfg: Config) -> int:
+    engine, db, cipher = _services(cfg)
+    if cipher is None:
+        print(NO_KEY, file=sys.stderr)
+        return 2
+    worker = build_worker(cfg, engine, db, cipher)
     if args.once:
         print(f"tried {asyncio.run(worker.run_once())} deliveries")
+        return 0
+    if cfg.worker_port is not None:  # health checks and metrics on a port of its own
+        from bot.cli_http import app_with_ops, run_http  # noqa: PLC0415
+
+        def lifespan(app: Any) -> AbstractAsyncContextManager[None]:
+            return worker_running(worker, cfg.worker_every_seconds)
+
+        run_http(app_with_ops(db, [], lifespan), cfg.worker_listen, cfg.worker_port)
         return 0
     asyncio.run(_run_until_stopped(lambda stop: worker.run(stop, cfg.worker_every_seconds)))
     return 0

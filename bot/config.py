@@ -48,6 +48,8 @@ class Config:
     locales_dir: Path
     default_language: str
     log_level: str
+    log_format: str = "text"
+    """How log lines look: "text" for a terminal, "json" (one object a line) for deployments."""
     telegram_bot_token: Secret | None = None
     telegram_api_url: str | None = None
     telegram_webhook_url: str | None = None
@@ -81,6 +83,9 @@ class Config:
     delivery_backoff_seconds: float = 30.0
     delivery_backoff_max_seconds: float = 3600.0
     worker_every_seconds: float = 5.0
+    worker_listen: str = "127.0.0.1"
+    worker_port: int | None = None
+    """Where ``carercheck worker`` serves /healthz, /readyz and /metrics; None: no HTTP."""
     webhook_secrets: dict[str, Secret] = field(default_factory=dict)
     """Every ``CARERCHECK_WEBHOOK_SECRET_*`` setting, by its full name (organisations name them)."""
 
@@ -101,6 +106,7 @@ class Config:
             locales_dir=Path(get("LOCALES_DIR", str(root / "locales"))),
             default_language=get("DEFAULT_LANGUAGE", "en"),
             log_level=get("LOG_LEVEL", "WARNING"),
+            log_format=get("LOG_FORMAT", "text").strip().lower(),
             telegram_bot_token=_secret(env, file_values, "TELEGRAM_BOT_TOKEN"),
             telegram_api_url=get("TELEGRAM_API_URL", "") or None,
             telegram_webhook_url=get("TELEGRAM_WEBHOOK_URL", "") or None,
@@ -131,6 +137,8 @@ class Config:
             delivery_backoff_seconds=float(get("DELIVERY_BACKOFF_SECONDS", "30")),
             delivery_backoff_max_seconds=float(get("DELIVERY_BACKOFF_MAX_SECONDS", "3600")),
             worker_every_seconds=float(get("WORKER_EVERY_SECONDS", "5")),
+            worker_listen=get("WORKER_LISTEN", "127.0.0.1"),
+            worker_port=int(get("WORKER_PORT", "0")) or None,
             webhook_secrets={
                 key: Secret(value)
                 for source in (file_values, env)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
+from bot import metrics
 from bot.engine import Engine, Flow, FlowError, Problem, Service, parse_flow, parse_services
 from bot.engine.organisations import Organisation, parse_organisations
 from bot.engine.sources import Source, parse_sources
@@ -93,7 +94,7 @@ def build_engine(flows_dir: Path, locales_dir: Path | None = None) -> Engine:
     return Engine(
         flows,
         services,
-        Catalogs(locales_dir),
+        Catalogs(locales_dir, on_fallback=metrics.translation_fallback),
         default_flow=default,
         sources=sources,
         organisations=organisations,

@@ -10,6 +10,15 @@ def test_defaults_need_nothing_configured(tmp_path: Path) -> None:
     assert cfg.database_url == "sqlite:///carercheck.db"
     assert cfg.flows_dir.name == "flows"
     assert cfg.default_language == "en"
+    assert cfg.log_format == "text"
+    assert cfg.worker_port is None  # the worker serves no HTTP unless asked
+
+
+def test_operations_settings(tmp_path: Path) -> None:
+    environ = {"CARERCHECK_LOG_FORMAT": "JSON", "CARERCHECK_WORKER_PORT": "9102",
+               "CARERCHECK_WORKER_LISTEN": "0.0.0.0"}  # fmt: skip
+    cfg = Config.load(environ=environ, dotenv=tmp_path / "missing.env")
+    assert (cfg.log_format, cfg.worker_port, cfg.worker_listen) == ("json", 9102, "0.0.0.0")
 
 
 def test_environment_beats_dotenv_beats_default(tmp_path: Path) -> None:

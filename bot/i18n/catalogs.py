@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -61,6 +62,7 @@ class _Catalog:
     language: str
     translations: Translations
     missing: set[tuple[str, str, str]]
+    fell_back: Callable[[str], None]
 
     def pgettext(self, context: str, message: str) -> str:
         text = self.translations.upgettext(context, message)
@@ -78,6 +80,7 @@ class _Catalog:
         return format_list(items, locale=self.language)
 
     def _report(self, context: str, message: str) -> None:
+        self.fell_back(self.language)  # every time (a count); the log line only the first time
         key = (self.language, context, message)
         if key not in self.missing:
             self.missing.add(key)
@@ -120,6 +123,8 @@ class Catalogs:
     """(catalog, context, English) of every message that fell back, each reported once."""
     names: dict[str, tuple[str, str]] = field(default_factory=dict)
     """Each language's own name and English name, read from CLDR once, at start-up."""
+    on_fallback: Callable[[str], None] = lambda catalog: None
+    """Told the catalog's name (``cy``, ``cy@easyread``) each time it lacks a message."""
 
     def __post_init__(self) -> None:
         self._loaded[SOURCE_LANGUAGE] = english()
@@ -127,11 +132,14 @@ class Catalogs:
             for po in sorted(self.directory.glob(f"*/LC_MESSAGES/{DOMAIN}.po")):
                 name = po.parent.parent.name
                 lang = name.removesuffix(EASY_READ)
-                catalog = _Catalog(name, _translations(po, lang), self.missing)
+                catalog = _Catalog(name, _translations(po, lang), self.missing, self._fell_back)
                 (self._easy if name.endswith(EASY_READ) else self._loaded)[lang] = catalog
         self.names = {code: (native_name(code), english_name(code)) for code in self._loaded}
         for translator in self._loaded.values():  # read CLDR list patterns now, not mid-turn
             translator.join(["a", "b", "c"])
+
+    def _fell_back(self, catalog: str) -> None:
+        self.on_fallback(catalog)
 
     def languages(self) -> tuple[str, ...]:
         """Language codes available, English first."""

@@ -3,7 +3,8 @@
 Failures retry with exponential backoff and jitter (``Backoff``). Every attempt is stored
 (``delivery_attempts``) and logged with its outcome and no personal data. After the last
 attempt a delivery is dead-lettered: the dashboard shows it, and the log gets an alert.
-Several workers can run at once (see ``bot.storage.outbox``).
+Several workers can run at once (see ``bot.storage.outbox``). Attempts are counted in
+``carercheck_delivery_attempts`` by method and result.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from bot import metrics
 from bot.referrals.senders import DeliveryFailed, Sender
 from bot.storage.outbox import Job, Outbox
 
@@ -115,6 +117,7 @@ class Worker:
             return
         ms = int((time.perf_counter() - started) * 1000)
         kept = await asyncio.to_thread(self.outbox.succeeded, job, self.clock(), detail, ms)
+        metrics.delivery_attempt(job.method, "delivered")
         log.info(
             "delivered",
             extra={"reference": job.reference, "delivery": job.id, "method": job.method,
@@ -127,6 +130,7 @@ class Worker:
         at = self.clock()
         retry_at = self.backoff.retry_at(at, job.attempts + 1)
         await asyncio.to_thread(self.outbox.failed, job, at, detail, ms, retry_at=retry_at)
+        metrics.delivery_attempt(job.method, "failed" if retry_at else "gave_up")
         log.warning(
             "delivery failed",
             extra={"reference": job.reference, "delivery": job.id, "method": job.method,

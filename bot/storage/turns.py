@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import Connection
 
+from bot import metrics
 from bot.engine import (
     Command,
     CorruptSession,
@@ -91,7 +93,17 @@ class Conversations:
         return turn
 
     def turn(self, user_id: str, inp: Input, *, language: str | None = None) -> Turn:
-        """Resume this person's conversation with ``inp`` and save it before returning."""
+        """Resume this person's conversation with ``inp`` and save it before returning.
+
+        Each turn is counted, with its time, in ``carercheck_turns`` and
+        ``carercheck_turn_seconds`` (by channel).
+        """
+        started = time.perf_counter()
+        turn = self._turn(user_id, inp, language)
+        metrics.turn_done(self.channel, time.perf_counter() - started)
+        return turn
+
+    def _turn(self, user_id: str, inp: Input, language: str | None) -> Turn:
 
         def step(stored: Stored | None, session: Session | None) -> Decision:
             if session is None:

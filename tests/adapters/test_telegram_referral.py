@@ -3,11 +3,13 @@
 Barbara answers the screening, agrees to a referral with her details, the worker e-mails and
 posts it (a real SMTP server and a real webhook receiver), the organisation picks it up and
 writes a note, the bot tells her, she asks for the status, then asks to be forgotten. Every
-log record of the run, at DEBUG, is scanned for her details: none may appear.
+log record of the run, at DEBUG, is scanned for her details: none may appear; so is every line
+the JSON log format (CARERCHECK_LOG_FORMAT=json) wrote, ``extra`` fields included.
 """
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 from collections.abc import AsyncIterator
@@ -26,7 +28,7 @@ from bot.content import build_engine
 from bot.engine import Engine
 from bot.engine.organisations import Delivery
 from bot.engine.reference import counting_references
-from bot.logs import quiet_libraries
+from bot.logs import formatter, quiet_libraries
 from bot.referrals.desk import change_status
 from bot.referrals.senders import EmailSender, Smtp, WebhookSender
 from bot.referrals.worker import Worker
@@ -97,6 +99,31 @@ async def test_a_whole_referral_leaves_no_personal_data_in_the_logs(
 ) -> None:
     caplog.set_level(logging.DEBUG)
     quiet_libraries()  # as carercheck configures its logging
+    written = io.StringIO()
+    as_json = logging.StreamHandler(written)
+    as_json.setFormatter(formatter("json"))
+    logging.getLogger().addHandler(as_json)
+    try:
+        await a_whole_referral(api, app, engine)
+    finally:
+        logging.getLogger().removeHandler(as_json)
+
+    records = caplog.records
+    assert len(records) > 10  # the run did log: the scan below means something
+    for record in records:
+        seen = f"{record.getMessage()} {record.__dict__}"
+        for secret in SEEDED:
+            assert secret not in seen, f"{secret!r} logged by {record.name}: {record.getMessage()}"
+    lines = [json.loads(line) for line in written.getvalue().splitlines()]
+    assert len(lines) == len(records)
+    assert any(line.get("reference") == "CC-TEST-0001" for line in lines)  # extras are there
+    for line in lines:
+        for secret in SEEDED:
+            assert secret not in json.dumps(line, ensure_ascii=False), line
+
+
+async def a_whole_referral(api: FakeBotApi, app: Any, engine: Engine) -> None:
+    """Barbara's referral, from /start to being forgotten (see the module)."""
     golden = json.loads(
         (ROOT / "tests/goldens/screening/barbara_looks_after_her_mum_eleanor.json").read_text()
     )
@@ -150,10 +177,3 @@ async def test_a_whole_referral_leaves_no_personal_data_in_the_logs(
         assert api.sent(USER)[-2]["text"].endswith("they have it, and they will get in touch.")
         await answer(api, app, {"command": "forget"})
         assert "had already reached" in api.sent(USER)[-1]["text"]
-
-    records = caplog.records
-    assert len(records) > 10  # the run did log: the scan below means something
-    for record in records:
-        seen = f"{record.getMessage()} {record.__dict__}"
-        for secret in SEEDED:
-            assert secret not in seen, f"{secret!r} logged by {record.name}: {record.getMessage()}"

@@ -85,6 +85,16 @@ def test_missing_message_falls_back_to_english_and_is_reported_once(
     assert catalogs.missing == {("cy", "flow/a", "Not translated yet")}
 
 
+def test_every_fallback_is_counted_for_the_metrics(tmp_path: Path) -> None:
+    write_catalog(tmp_path, "cy", {("flow/a", "Yes"): "Ydw"})
+    counted: list[str] = []
+    tr = Catalogs(tmp_path, on_fallback=counted.append).get("cy")
+    tr.pgettext("flow/a", "Yes")
+    tr.pgettext("flow/a", "Not translated yet")
+    tr.npgettext("flow/a", "one apple", "{n} apples", 2)
+    assert counted == ["cy", "cy"]  # each time, not only the first (that is the log line)
+
+
 def test_unknown_language_gets_english(tmp_path: Path) -> None:
     catalogs = Catalogs(tmp_path)
     assert catalogs.get("xx").pgettext("c", "Hello") == "Hello"

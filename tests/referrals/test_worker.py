@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from prometheus_client import REGISTRY
 from sqlalchemy import Engine as SAEngine
 from sqlalchemy import select
 
@@ -68,6 +69,12 @@ def worker(db: SAEngine, senders: dict[str, Any], clock: FakeClock, **kw: Any) -
 
 def webhook(url: str) -> Delivery:
     return Delivery("webhook", url, SECRET_NAME)
+
+
+def counted(result: str) -> float:
+    """The carercheck_delivery_attempts counter for webhooks ending in ``result``."""
+    labels = {"method": "webhook", "result": result}
+    return REGISTRY.get_sample_value("carercheck_delivery_attempts_total", labels) or 0.0
 
 
 def test_signatures_verify_and_refuse_tampering_and_replay() -> None:
@@ -133,11 +140,13 @@ async def test_a_webhook_failing_at_first_gets_the_referral_exactly_once(db: SAE
         make_referrals(db, organisation(webhook(receiver.url)), 1)
         sender = WebhookSender({SECRET_NAME: Secret(SECRET)})
         w = worker(db, {"webhook": sender}, clock)
+        failed, delivered = counted("failed"), counted("delivered")
         for _ in range(10):
             await w.run_once()
             clock.now += timedelta(hours=1)
         await sender.close()
     assert receiver.calls == 4 and receiver.failed == 3
+    assert (counted("failed"), counted("delivered")) == (failed + 3, delivered + 1)
     assert list(receiver.received) == ["CC-TEST-0001.referral"]
     body = receiver.received["CC-TEST-0001.referral"]
     assert body["event"] == "referral.created"
@@ -175,12 +184,14 @@ async def test_after_the_last_attempt_a_delivery_is_dead_and_an_alert_is_logged(
         make_referrals(db, organisation(webhook(receiver.url)), 1)
         sender = WebhookSender({SECRET_NAME: Secret(SECRET)})
         w = worker(db, {"webhook": sender}, clock, backoff=Backoff(30, 3600, 3))
+        failed, gave_up = counted("failed"), counted("gave_up")
         with caplog.at_level(logging.WARNING):
             for _ in range(6):
                 await w.run_once()
                 clock.now += timedelta(hours=2)
         await sender.close()
     assert receiver.calls == 3
+    assert (counted("failed"), counted("gave_up")) == (failed + 2, gave_up + 1)
     outbox = Outbox(db, fixed_cipher())
     assert outbox.counts()["dead"] == 1
     alerts = [r for r in caplog.records if r.levelno == logging.ERROR]

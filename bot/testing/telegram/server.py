@@ -175,6 +175,7 @@ class FakeBotApi(Chats):
         self.allowed_updates: list[str] | None = None
         self.commands: dict[tuple[str, str], list[Json]] = {}
         self._refusals: dict[str, list[str]] = {}
+        self._delays: dict[str, list[float]] = {}
         route = Route("/bot{token}/{method}", self._endpoint, methods=["GET", "POST"])
         self._server = BackgroundServer(Starlette(routes=[route]))
         self._handlers: dict[str, Callable[[dict[str, Any]], Any]] = {
@@ -223,6 +224,14 @@ class FakeBotApi(Chats):
         with self._lock:
             self._refusals.setdefault(method, []).append(description)
 
+    def delay(self, method: str, seconds: float) -> None:
+        """Answer the next valid ``method`` call only after ``seconds`` (a slow Telegram).
+
+        The call is in ``calls`` as soon as it arrives, so a test can act while it waits.
+        """
+        with self._lock:
+            self._delays.setdefault(method, []).append(seconds)
+
     @staticmethod
     def post_update(url: str, update: Json, secret_token: str | None = None) -> int:
         """POST an update to the bot's webhook as Telegram does; return the status code."""
@@ -260,6 +269,11 @@ class FakeBotApi(Chats):
         """Answer a valid request; methods without a handler answer true."""
         if method == "getUpdates":
             return await anyio.to_thread.run_sync(self._get_updates, params)
+        with self._lock:
+            delays = self._delays.get(method)
+            wait = delays.pop(0) if delays else 0.0
+        if wait:
+            await anyio.sleep(wait)
         with self._lock:
             if self._refusals.get(method):
                 raise BotApiError(400, self._refusals[method].pop(0))
