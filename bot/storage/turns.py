@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -32,6 +33,10 @@ from bot.storage.store import ConcurrentUpdate, ConversationStore, Stored
 log = logging.getLogger(__name__)
 
 RETRIES = 3
+ERASED = 0
+"""The version of a turn after which the conversation no longer exists (forget)."""
+CACHED = 4096
+"""Rows kept from this process's own saves, so a person's next turn need not read first."""
 
 
 @dataclass(frozen=True)
@@ -65,6 +70,10 @@ class Conversations:
         self.cipher = cipher
         """Encrypts sessions holding personal details, and referrals; None: they are refused."""
         self.referrals = ReferralStore(store.db, cipher, engine.organisations)
+        self._saved: OrderedDict[str, Stored] = OrderedDict()
+        """The rows this process saved last, newest last (at most CACHED). A turn starts from
+        one without reading; its guarded UPDATE fails if any other turn saved or deleted the
+        row since, and then it reads and tries again, as after any lost race."""
 
     def open(
         self,
@@ -115,7 +124,7 @@ class Conversations:
             if events == [InputRepeated()] and stored is not None:
                 return Turn(events, session, stored.version)  # a retried delivery: no write
             if any(isinstance(e, ForgetRequested) for e in events):
-                return Turn(self._forget(user_id, session, events, inp.at), session, 0)
+                return Turn(self._forget(user_id, session, events, inp.at), session, ERASED)
             return session, events
 
         turn = self._commit(user_id, inp.at, step)
@@ -129,6 +138,7 @@ class Conversations:
     ) -> list[Event]:
         """Erase the person: their referrals where still possible, then their conversation."""
         recalled, delivered = self.referrals.forget(self.channel, user_id, at)
+        self._saved.pop(user_id, None)
         self.store.forget(self.channel, user_id)
         with self.store.db.begin() as conn:  # not even the anonymous count of this run is kept
             stats.forget(conn, session.state.run)
@@ -160,24 +170,40 @@ class Conversations:
         return self._commit(user_id, at, step)
 
     def _commit(self, user_id: str, at: datetime, step: Step) -> Turn | None:
-        """Load, let ``step`` decide, save what it decided; on a lost race, again."""
+        """Load, let ``step`` decide, save what it decided; on a lost race, again.
+
+        The first try starts from this process's own last save of the row, if it has one. A
+        decision that writes nothing is only trusted from a fresh read.
+        """
         with self.store.connection() as conn:
-            for _ in range(RETRIES):
-                stored = self.store.load(self.channel, user_id, conn)
+            for attempt in range(RETRIES + 1):
+                stored = self._saved.pop(user_id, None) if attempt == 0 else None
+                cached = stored is not None
+                if not cached:
+                    stored = self.store.load(self.channel, user_id, conn)
                 session = self._read(stored.state, stored.id) if stored else None
                 previous = stats.before(session)  # the step changes the session in place
                 decided = step(stored, session)
                 if decided is None or isinstance(decided, Turn):
+                    if cached and not (isinstance(decided, Turn) and decided.version == ERASED):
+                        continue  # what was kept may be old: decide again on a fresh read
                     return decided
                 new, events = decided
                 try:
-                    version = self._save(
+                    version, text = self._save(
                         user_id, new, stored, at, conn, events=tuple(events), previous=previous
                     )
                 except ConcurrentUpdate:
                     continue  # another turn for this person won: apply ours to what it saved
+                self._keep(user_id, stored, version, text)
                 return Turn(events, new, version)
         raise ConcurrentUpdate(self.channel)
+
+    def _keep(self, user_id: str, stored: Stored | None, version: int, text: str) -> None:
+        """Remember the row just saved (a new row's id is not needed: it is only logged)."""
+        self._saved[user_id] = Stored(stored.id if stored else 0, text, version)
+        if len(self._saved) > CACHED:
+            self._saved.popitem(last=False)
 
     def _new(
         self,
@@ -222,6 +248,7 @@ class Conversations:
 
     def forget(self, user_id: str) -> bool:
         """Erase this person's conversation."""
+        self._saved.pop(user_id, None)
         return self.store.forget(self.channel, user_id)
 
     def _read(self, state: str, row_id: int) -> Session | None:
@@ -244,8 +271,12 @@ class Conversations:
         *,
         events: tuple[Event, ...] = (),
         previous: stats.Before | None = None,
-    ) -> int:
-        """Save the session (encrypted if it holds personal details) and any referral made."""
+    ) -> tuple[int, str]:
+        """Save the session (encrypted if it holds personal details) and any referral made.
+
+        Returns:
+            The new version, and the text saved.
+        """
         version = stored.version if stored else None
         text = session.to_json()
         if session.private:
@@ -259,7 +290,7 @@ class Conversations:
                 self.referrals.create(c, event, person, at)
             stats.record(c, previous, session, events, self.channel)
 
-        return self.store.save(
+        saved = self.store.save(
             self.channel,
             user_id,
             text,
@@ -269,3 +300,4 @@ class Conversations:
             conn=conn,
             also=also,
         )
+        return saved, text
