@@ -12,9 +12,10 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from bot import logs
+from bot.cli_config import add_parsers as add_config_parsers
 from bot.cli_dashboard import add_parsers as add_dashboard_parsers
 from bot.cli_referrals import NO_KEY, add_parsers, load_cipher
-from bot.config import Config
+from bot.config import Config, ConfigError
 from bot.content import build_engine, load_flows
 from bot.engine import FlowError
 
@@ -287,6 +288,7 @@ def parser() -> argparse.ArgumentParser:
     db.set_defaults(fn=_db)
     add_parsers(sub)
     add_dashboard_parsers(sub)
+    add_config_parsers(sub)
     easyread = sub.add_parser("easyread", help="Easy Read picture cards")
     easyread.add_argument("action", choices=["cards"], help="cards: draw every card now")
     easyread.add_argument("--lang", nargs="*", help="only these languages")
@@ -306,7 +308,13 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``carercheck`` command."""
     args = parser().parse_args(argv)
-    cfg = Config.load()
+    if hasattr(args, "config_fn"):  # config check reads the settings its own way
+        return int(args.config_fn(args))
+    try:
+        cfg = Config.load()
+    except ConfigError as exc:
+        print(f"{exc} (carercheck config check lists every problem)", file=sys.stderr)
+        return 2
     logs.configure(cfg.log_level)
     try:
         code: int = args.fn(args, cfg)
