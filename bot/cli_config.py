@@ -18,7 +18,8 @@ ENV_HEADER = """\
 # carercheck's settings: every one, with its default. Made by `carercheck config env`; the
 # README's configuration table says the same. Copy it to .env (beside compose.yaml, or to
 # /etc/carercheck/carercheck.env for systemd), fill in what you need, and keep it private:
-# it holds secrets. An empty value means the default. Then run `carercheck config check`.
+# it holds secrets. Lines starting with # keep the default; an empty value means the
+# default too. Then run `carercheck config check`.
 """
 ENV_FOOTER = """\
 # Only for deploy/compose.yaml: the password of the PostgreSQL it runs (the containers get a
@@ -69,10 +70,22 @@ def env_example() -> str:
             lines += textwrap.wrap(f"Needed by: {who}.", 94)
         if s.make:
             lines.append(f"To set it, {s.make}")  # a command is never broken
-        name = s.example if s.family else s.name
-        blocks.append("".join(f"# {line}\n" for line in lines) + f"{name}=\n")
+        blocks.append("".join(f"# {line}\n" for line in lines) + _assignment(s))
     blocks.append(ENV_FOOTER.format(random=RANDOM))
     return "\n".join(blocks)
+
+
+def _assignment(s: Setting) -> str:
+    """``NAME=`` for a setting to fill in; ``#NAME=default`` for one with a default.
+
+    A setting with a default stays commented out, so an empty line never hides a value the
+    container image or the systemd unit gives it.
+    """
+    if s.family:
+        return f"{s.example}=\n"
+    if s.default and not s.shown_default:
+        return f"#{s.name}={s.default}\n"
+    return f"#{s.name}=\n" if s.default else f"{s.name}=\n"
 
 
 def _check(args: argparse.Namespace) -> int:

@@ -35,7 +35,10 @@ def _dashboard(args: argparse.Namespace, cfg: Config) -> int:
         chat_frame_ancestors=cfg.chat_frame_ancestors,
         cards=_cards(cfg),
     )  # fmt: skip
-    uvicorn.run(app, host=cfg.dashboard_listen, port=cfg.dashboard_port, log_level="warning")
+    uvicorn.run(
+        app, host=cfg.dashboard_listen, port=cfg.dashboard_port, log_level="warning",
+        proxy_headers=True, forwarded_allow_ips=cfg.dashboard_trusted_proxies,
+    )  # fmt: skip
     return 0
 
 

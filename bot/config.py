@@ -74,6 +74,8 @@ class Config:
     """Signs the dashboard's session cookies; ``carercheck dashboard`` needs it."""
     dashboard_listen: str = "127.0.0.1"
     dashboard_port: int = 8080
+    dashboard_trusted_proxies: str = "127.0.0.1"
+    """The proxies whose X-Forwarded-For the dashboard believes (uvicorn's forwarded_allow_ips)."""
     dashboard_insecure_cookies: bool = False
     """Send the session cookie over plain HTTP too (only for trying it out on this machine)."""
     chat_frame_ancestors: str = "'self'"

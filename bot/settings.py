@@ -154,12 +154,17 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("CARERCHECK_DASHBOARD_PORT", "dashboard_port", "int", "8080", "8000",
             "The port the dashboard (and `serve`) listens on (put HTTPS in front of it).",
             port=True),
+    Setting("CARERCHECK_DASHBOARD_TRUSTED_PROXIES", "dashboard_trusted_proxies", "text",
+            "127.0.0.1", "172.30.64.0/24",
+            "Addresses or networks of the HTTPS proxy in front of the dashboard, comma-separated: "
+            "their X-Forwarded-For names the client (sign-in throttling counts per client)."),
     Setting("CARERCHECK_DASHBOARD_INSECURE_COOKIES", "dashboard_insecure_cookies", "flag",
             "no", "yes", "Send the session cookie over plain HTTP too: only to try the "
             "dashboard on this machine."),
     Setting("CARERCHECK_CHAT_FRAME_ANCESTORS", "chat_frame_ancestors", "text", "'self'",
             "https://carers.example.org",
-            "Sites that may show the web chat in a frame (CSP `frame-ancestors`)."),
+            "Sites that may show the web chat in a frame (CSP `frame-ancestors`).",
+            shown_default="`'self'` (only the dashboard's own site)"),
     Setting("CARERCHECK_SMTP_HOST", "smtp_host", "optional", "", "smtp.example.org",
             "The mail server that sends referral e-mails; without it e-mail deliveries wait.",
             needed_when="worker and serve, when an organisation takes referrals by e-mail",
