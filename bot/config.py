@@ -172,9 +172,12 @@ def _text(setting: Setting, sources: tuple[dict[str, str], ...]) -> str:
 def parse(setting: Setting, text: str) -> Any:
     """A setting's value from its text; ConfigError when the text cannot be read."""
     try:
-        return _PARSERS[setting.kind](text)
+        value = _PARSERS[setting.kind](text)
     except ValueError:
         raise ConfigError(setting.name, _WANTED[setting.kind]) from None
+    if setting.choices and value not in setting.choices:
+        raise ConfigError(setting.name, f"must be one of {', '.join(setting.choices)}")
+    return value
 
 
 def _optional_int(value: str) -> int | None:

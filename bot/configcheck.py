@@ -92,8 +92,6 @@ def _readable(s: Setting, text: str) -> list[Finding]:
         value = parse(s, text)
     except ConfigError as exc:
         return [Finding(s.name, exc.problem)]
-    if s.choices and value not in s.choices:
-        return [Finding(s.name, f"must be one of {', '.join(s.choices)}")]
     if s.kind == "flag" and text.strip().lower() not in FLAGS:
         return [Finding(s.name, "not understood: write yes or no")]
     if s.port and value is not None and not 0 < value < 65536:

@@ -55,6 +55,11 @@ def test_a_number_that_is_not_one_names_the_setting_not_the_value(tmp_path: Path
     assert "hunter2" not in str(caught.value)
 
 
+def test_a_setting_with_a_few_allowed_values_takes_only_those(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="CARERCHECK_LOG_LEVEL: must be one of DEBUG, INFO"):
+        Config.load(environ={"CARERCHECK_LOG_LEVEL": "info"}, dotenv=tmp_path / "x.env")
+
+
 def test_a_command_with_an_unreadable_setting_says_which(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
