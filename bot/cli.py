@@ -11,12 +11,13 @@ from pathlib import Path
 from typing import Any
 
 from bot import logs
+from bot.cli_config import add_parsers as add_config_parsers
 from bot.cli_dashboard import add_parsers as add_dashboard_parsers
 from bot.cli_orgs import add_parsers as add_orgs_parsers
 from bot.cli_referrals import NO_KEY, add_parsers, load_cipher
 from bot.cli_serve import WEBHOOK_UNGUARDED, run_telegram_webhook, telegram_application
 from bot.cli_serve import add_parsers as add_serve_parsers
-from bot.config import Config
+from bot.config import Config, ConfigError
 from bot.content import build_engine, load_flows
 from bot.engine import FlowError
 
@@ -248,6 +249,7 @@ def parser() -> argparse.ArgumentParser:
     add_dashboard_parsers(sub)
     add_orgs_parsers(sub)
     add_serve_parsers(sub)
+    add_config_parsers(sub)
     easyread = sub.add_parser("easyread", help="Easy Read picture cards")
     easyread.add_argument("action", choices=["cards"], help="cards: draw every card now")
     easyread.add_argument("--lang", nargs="*", help="only these languages")
@@ -267,7 +269,13 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``carercheck`` command."""
     args = parser().parse_args(argv)
-    cfg = Config.load()
+    if hasattr(args, "config_fn"):  # config check reads the settings its own way
+        return int(args.config_fn(args))
+    try:
+        cfg = Config.load()
+    except ConfigError as exc:
+        print(f"{exc} (carercheck config check lists every problem)", file=sys.stderr)
+        return 2
     if cfg.log_format not in logs.FORMATS:
         print(f"CARERCHECK_LOG_FORMAT is text or json, not {cfg.log_format!r}", file=sys.stderr)
         return 2

@@ -32,7 +32,10 @@ def _dashboard(args: argparse.Namespace, cfg: Config) -> int:
     db = connect(cfg.database_url)
     upgrade(db)
     dashboard = dashboard_app(cfg, build_engine(cfg.flows_dir, cfg.locales_dir), db, cipher)
-    run_http(app_with_ops(db, [dashboard]), cfg.dashboard_listen, cfg.dashboard_port)
+    run_http(
+        app_with_ops(db, [dashboard]), cfg.dashboard_listen, cfg.dashboard_port,
+        trusted_proxies=cfg.dashboard_trusted_proxies,
+    )  # fmt: skip
     return 0
 
 

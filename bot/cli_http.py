@@ -42,12 +42,18 @@ def app_with_ops(db: Engine, routes: Sequence[BaseRoute], lifespan: Lifespan | N
     return Starlette(routes=[*ops_routes(db), *routes], lifespan=lifespan)
 
 
-def run_http(app: Any, host: str, port: int) -> None:
-    """Serve ``app`` until SIGTERM or Ctrl-C, then shut down cleanly (see the module)."""
+def run_http(app: Any, host: str, port: int, *, trusted_proxies: str | None = None) -> None:
+    """Serve ``app`` until SIGTERM or Ctrl-C, then shut down cleanly (see the module).
+
+    ``trusted_proxies``: addresses whose X-Forwarded-For is believed (the client's address
+    counts for sign-in throttling); None believes nobody's.
+    """
     config = uvicorn.Config(
         app,
         host=host,
         port=port,
+        proxy_headers=trusted_proxies is not None,
+        forwarded_allow_ips=trusted_proxies or "",
         log_config=None,  # carercheck's own logging (text or JSON), set up in main()
         access_log=False,
         server_header=False,

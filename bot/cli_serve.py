@@ -116,7 +116,9 @@ def _serve(args: argparse.Namespace, cfg: Config) -> int:
             yield  # on leaving: the worker stops after its batch, then the bot
 
     app = app_with_ops(db, [*routes, dashboard_app(cfg, engine, db, cipher)], lifespan)
-    run_http(app, cfg.dashboard_listen, cfg.dashboard_port)
+    run_http(
+        app, cfg.dashboard_listen, cfg.dashboard_port, trusted_proxies=cfg.dashboard_trusted_proxies
+    )
     return 0
 
 

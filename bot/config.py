@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+
+from bot.settings import CHECKOUT, SETTINGS, Setting
 
 PREFIX = "CARERCHECK_"
+CHECKOUT_DIR = Path(__file__).resolve().parent.parent
 
 
 class Secret:
@@ -41,7 +46,7 @@ def read_dotenv(path: Path) -> dict[str, str]:
 
 @dataclass(frozen=True)
 class Config:
-    """Every setting carercheck has. Document new ones in the README's config table."""
+    """Every setting carercheck has; each is defined once, in ``bot.settings.SETTINGS``."""
 
     database_url: str
     flows_dir: Path
@@ -49,7 +54,7 @@ class Config:
     default_language: str
     log_level: str
     log_format: str = "text"
-    """How log lines look: "text" for a terminal, "json" (one object a line) for deployments."""
+    """``text`` lines for people or ``json`` lines for a log collector."""
     telegram_bot_token: Secret | None = None
     telegram_api_url: str | None = None
     telegram_webhook_url: str | None = None
@@ -69,10 +74,12 @@ class Config:
     """Signs the dashboard's session cookies; ``carercheck dashboard`` needs it."""
     dashboard_listen: str = "127.0.0.1"
     dashboard_port: int = 8080
+    dashboard_trusted_proxies: str = "127.0.0.1"
+    """The proxies whose X-Forwarded-For the dashboard believes (uvicorn's forwarded_allow_ips)."""
     dashboard_insecure_cookies: bool = False
+    """Send the session cookie over plain HTTP too (only for trying it out on this machine)."""
     chat_frame_ancestors: str = "'self'"
     """Sites that may show the web chat in a frame (CSP frame-ancestors syntax)."""
-    """Send the session cookie over plain HTTP too (only for trying it out on this machine)."""
     smtp_host: str | None = None
     smtp_port: int = 587
     smtp_username: str | None = None
@@ -85,67 +92,104 @@ class Config:
     worker_every_seconds: float = 5.0
     worker_listen: str = "127.0.0.1"
     worker_port: int | None = None
-    """Where ``carercheck worker`` serves /healthz, /readyz and /metrics; None: no HTTP."""
+    """The worker's port for /healthz, /readyz and /metrics; None serves no HTTP."""
     webhook_secrets: dict[str, Secret] = field(default_factory=dict)
     """Every ``CARERCHECK_WEBHOOK_SECRET_*`` setting, by its full name (organisations name them)."""
 
     @classmethod
     def load(cls, environ: dict[str, str] | None = None, dotenv: Path | None = None) -> Config:
-        """Read settings from ``environ`` (default: the process), then ``.env``, then defaults."""
+        """Read settings from ``environ`` (default: the process), then ``.env``, then defaults.
+
+        Raises:
+            ConfigError: A setting's text cannot be read (such as a port that is not a number).
+        """
+        return cls.from_raw(RawSettings.read(environ, dotenv))
+
+    @classmethod
+    def from_raw(cls, raw: RawSettings) -> Config:
+        """The settings from their text; ConfigError names the first that cannot be read."""
+        values = {s.field: parse(s, raw.values[s.name]) for s in SETTINGS if not s.family}
+        return cls(**values, webhook_secrets=dict(raw.webhook_secrets))
+
+
+class ConfigError(ValueError):
+    """A setting whose text cannot be read (``carercheck config check`` lists every one)."""
+
+    def __init__(self, name: str, problem: str) -> None:
+        super().__init__(f"{name}: {problem}")
+        self.name = name
+        self.problem = problem
+
+
+@dataclass(frozen=True)
+class RawSettings:
+    """Each setting's text as found: the environment, then ``.env``, then its default.
+
+    Attributes:
+        values: The text of every setting in ``bot.settings.SETTINGS``, by name.
+        given: Every ``CARERCHECK_*`` name (and alias) set to something, in either place.
+        webhook_secrets: Every ``CARERCHECK_WEBHOOK_SECRET_*`` that is set, by its full name.
+    """
+
+    values: dict[str, str]
+    given: frozenset[str]
+    webhook_secrets: dict[str, Secret]
+
+    @classmethod
+    def read(cls, environ: dict[str, str] | None = None, dotenv: Path | None = None) -> RawSettings:
+        """Read ``environ`` (default: the process) and ``dotenv`` (default: ``./.env``)."""
         env = dict(os.environ) if environ is None else environ
         file_values = read_dotenv(dotenv if dotenv is not None else Path(".env"))
-
-        def get(name: str, default: str) -> str:
-            key = PREFIX + name
-            return env.get(key) or file_values.get(key) or default
-
-        root = Path(__file__).resolve().parent.parent
+        sources = (env, file_values)
+        aliases = {a for s in SETTINGS for a in (s.name, *s.aliases)}
+        family = next(s.prefix for s in SETTINGS if s.family)
         return cls(
-            database_url=get("DATABASE_URL", "sqlite:///carercheck.db"),
-            flows_dir=Path(get("FLOWS_DIR", str(root / "flows"))),
-            locales_dir=Path(get("LOCALES_DIR", str(root / "locales"))),
-            default_language=get("DEFAULT_LANGUAGE", "en"),
-            log_level=get("LOG_LEVEL", "WARNING"),
-            log_format=get("LOG_FORMAT", "text").strip().lower(),
-            telegram_bot_token=_secret(env, file_values, "TELEGRAM_BOT_TOKEN"),
-            telegram_api_url=get("TELEGRAM_API_URL", "") or None,
-            telegram_webhook_url=get("TELEGRAM_WEBHOOK_URL", "") or None,
-            telegram_webhook_secret=_optional_secret(get("TELEGRAM_WEBHOOK_SECRET", "")),
-            telegram_webhook_listen=get("TELEGRAM_WEBHOOK_LISTEN", "127.0.0.1"),
-            telegram_webhook_port=int(get("TELEGRAM_WEBHOOK_PORT", "8443")),
-            telegram_drop_pending_updates=_flag(get("TELEGRAM_DROP_PENDING_UPDATES", "")),
-            check_in_every_seconds=float(get("CHECK_IN_EVERY_SECONDS", "900")),
-            cards_dir=Path(get("CARDS_DIR", "carercheck-cards")),
-            fonts_dir=Path(get("FONTS_DIR", "/usr/share/fonts/truetype/noto")),
-            encryption_keys=tuple(
-                Secret(k.strip()) for k in get("ENCRYPTION_KEYS", "").split(",") if k.strip()
+            values={s.name: _text(s, sources) for s in SETTINGS if not s.family},
+            given=frozenset(
+                k for src in sources for k, v in src.items() if v and _ours(k, aliases)
             ),
-            key_file=Path(get("KEY_FILE", "carercheck.key")),
-            dashboard_url=get("DASHBOARD_URL", "http://127.0.0.1:8080").rstrip("/"),
-            dashboard_secret=_optional_secret(get("DASHBOARD_SECRET", "")),
-            dashboard_listen=get("DASHBOARD_LISTEN", "127.0.0.1"),
-            dashboard_port=int(get("DASHBOARD_PORT", "8080")),
-            dashboard_insecure_cookies=_flag(get("DASHBOARD_INSECURE_COOKIES", "")),
-            chat_frame_ancestors=get("CHAT_FRAME_ANCESTORS", "'self'"),
-            smtp_host=get("SMTP_HOST", "") or None,
-            smtp_port=int(get("SMTP_PORT", "587")),
-            smtp_username=get("SMTP_USERNAME", "") or None,
-            smtp_password=_optional_secret(get("SMTP_PASSWORD", "")),
-            smtp_starttls=_flag(get("SMTP_STARTTLS", "yes")),
-            smtp_from=get("SMTP_FROM", "carercheck@localhost"),
-            delivery_max_attempts=int(get("DELIVERY_MAX_ATTEMPTS", "15")),
-            delivery_backoff_seconds=float(get("DELIVERY_BACKOFF_SECONDS", "30")),
-            delivery_backoff_max_seconds=float(get("DELIVERY_BACKOFF_MAX_SECONDS", "3600")),
-            worker_every_seconds=float(get("WORKER_EVERY_SECONDS", "5")),
-            worker_listen=get("WORKER_LISTEN", "127.0.0.1"),
-            worker_port=int(get("WORKER_PORT", "0")) or None,
             webhook_secrets={
                 key: Secret(value)
                 for source in (file_values, env)
                 for key, value in source.items()
-                if key.startswith(PREFIX + "WEBHOOK_SECRET_") and value
+                if key.startswith(family) and value
             },
         )
+
+
+def _ours(name: str, aliases: set[str]) -> bool:
+    return name.startswith(PREFIX) or name in aliases
+
+
+def _text(setting: Setting, sources: tuple[dict[str, str], ...]) -> str:
+    """A setting's text: the first place that sets it (aliases first), else its default."""
+    for source in sources:
+        for name in (*setting.aliases, setting.name):
+            if source.get(name):
+                return source[name]
+    return setting.default.replace(CHECKOUT, str(CHECKOUT_DIR))
+
+
+def parse(setting: Setting, text: str) -> Any:
+    """A setting's value from its text; ConfigError when the text cannot be read."""
+    try:
+        value = _PARSERS[setting.kind](text)
+    except ValueError:
+        raise ConfigError(setting.name, _WANTED[setting.kind]) from None
+    if setting.choices and value not in setting.choices:
+        same = [c for c in setting.choices if c.casefold() == str(value).strip().casefold()]
+        if not same:  # json or JSON, info or INFO: the same choice
+            raise ConfigError(setting.name, f"must be one of {', '.join(setting.choices)}")
+        value = same[0]
+    return value
+
+
+def _optional_int(value: str) -> int | None:
+    return int(value) if value.strip() else None
+
+
+def _keys(value: str) -> tuple[Secret, ...]:
+    return tuple(Secret(k.strip()) for k in value.split(",") if k.strip())
 
 
 def _flag(value: str) -> bool:
@@ -157,10 +201,20 @@ def _optional_secret(value: str) -> Secret | None:
     return Secret(value) if value else None
 
 
-def _secret(env: dict[str, str], file_values: dict[str, str], name: str) -> Secret | None:
-    """A secret read as ``CARERCHECK_<name>`` or plain ``<name>``: environment, then ``.env``."""
-    for source in (env, file_values):
-        value = source.get(PREFIX + name) or source.get(name)
-        if value:
-            return Secret(value)
-    return None
+_PARSERS: dict[str, Callable[[str], Any]] = {
+    "text": str,
+    "optional": lambda v: v or None,
+    "int": int,
+    "optional_int": _optional_int,
+    "seconds": float,
+    "flag": _flag,
+    "path": Path,
+    "secret": _optional_secret,
+    "keys": _keys,
+    "url": lambda v: v.rstrip("/"),
+}
+_WANTED = {
+    "int": "not a whole number: write digits, such as 8080",
+    "optional_int": "not a whole number: write digits, such as 9100, or leave it empty",
+    "seconds": "not a number of seconds: write a number, such as 30 or 0.5",
+}
