@@ -163,6 +163,11 @@ def test_every_service_waits_for_the_migration_and_has_a_healthcheck() -> None:
         if name != "migrate":
             assert svc["depends_on"]["migrate"] == {"condition": "service_completed_successfully"}
             assert svc["healthcheck"]["test"][0] == "CMD", name
+            env = svc["environment"]
+            port = next(
+                v for k, v in env.items() if k.endswith("_PORT") and k != "CARERCHECK_SMTP_PORT"
+            )
+            assert f"http://127.0.0.1:{port}/healthz" in " ".join(svc["healthcheck"]["test"]), name
     assert "healthcheck" in services["db"] and "healthcheck" in services["proxy"]
     bots = [
         n for n, s in carercheck_services().items() if s["command"][1:] == ["telegram", "--webhook"]

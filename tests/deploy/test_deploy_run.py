@@ -158,7 +158,8 @@ def test_each_command_deploy_runs_starts(
 ) -> None:
     port = str(free_port())
     env = {"CARERCHECK_TELEGRAM_API_URL": api.base_url, "CARERCHECK_DASHBOARD_PORT": port}
-    env["CARERCHECK_TELEGRAM_WEBHOOK_PORT"] = str(free_port())
+    env["CARERCHECK_TELEGRAM_WEBHOOK_PORT"] = hook_port = str(free_port())
+    env["CARERCHECK_WORKER_PORT"] = worker_port = str(free_port())
     if command in (("db", "upgrade"), ("purge",)):
         done = run(deployment, *command, **env)
         assert done.returncode == 0, done.stderr
@@ -172,13 +173,17 @@ def test_each_command_deploy_runs_starts(
     try:
         if command == ("dashboard",):
             started.wait_until(lambda: answers(f"http://127.0.0.1:{port}/login"), "/login")
+            assert answers(f"http://127.0.0.1:{port}/healthz")
         elif command == ("telegram", "--webhook"):
             started.wait_until(lambda: api.webhook is not None, "setWebhook")
             assert api.webhook is not None and api.webhook["url"] == HOOK
+            started.wait_until(lambda: answers(f"http://127.0.0.1:{hook_port}/healthz"), "/healthz")
         elif command == ("serve",):
             started.wait_until(lambda: answers(f"http://127.0.0.1:{port}/healthz"), "/healthz")
-        else:
-            time.sleep(2)  # the worker runs until it is stopped
+        else:  # the worker runs until it is stopped, with its health port
+            started.wait_until(
+                lambda: answers(f"http://127.0.0.1:{worker_port}/healthz"), "/healthz"
+            )
             assert started.proc.poll() is None
     finally:
         code, err = started.stop()
