@@ -9,8 +9,10 @@ both modes, a few minutes), or for instance::
 Users answer the real flow in ``flows/`` along scripts found by walking it (a seeded random
 option per question, to an outcome, then "restart"). Mode ``engine`` keeps sessions as JSON in
 a dict, loaded and saved around each turn; mode ``sqlite`` runs ``Conversations.turn`` on a
-fresh SQLite file, one committed write per turn. Each case runs in its own process pinned to
-one CPU. Targets are printed as PASS/MISS and never fail the run. See bench/README.md.
+fresh SQLite file, one committed write per turn; mode ``postgresql`` does the same in a fresh
+schema (dropped after) on ``--postgres-url`` (not in ``both``). Each case runs in its own
+process pinned to one CPU. Targets are printed as PASS/MISS and never fail the run. See
+bench/README.md.
 """
 
 from __future__ import annotations
@@ -30,7 +32,8 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -114,7 +117,60 @@ def sqlite_case(engine: Engine, folder: str, sync: str) -> Case:
     )
 
 
+def postgresql_case(engine: Engine, url: str) -> Case:
+    """The real storage path on PostgreSQL (``url`` names the schema): a write per turn."""
+    from bot.storage import Conversations, ConversationStore, connect, upgrade  # noqa: PLC0415
+    from bot.testing.keys import fixed_cipher  # noqa: PLC0415
+
+    db = connect(url)
+    upgrade(db)
+    store = ConversationStore(db)
+    conversations = Conversations(engine, store, channel="bench", cipher=fixed_cipher())
+    with db.connect() as conn:
+        version = conn.exec_driver_sql("SHOW server_version").scalar()
+    return Case(
+        lambda user_id: conversations.open(user_id, at=T0),
+        lambda user_id, state: store.save("bench", user_id, state, version=1, at=T0),
+        lambda user_id, inp: conversations.turn(user_id, inp).events,
+        f"PostgreSQL {version}",
+    )
+
+
+@contextmanager
+def schema(base_url: str) -> Iterator[str]:
+    """A fresh PostgreSQL schema for one case, dropped after; its URL."""
+    from sqlalchemy import text  # noqa: PLC0415
+
+    from bot.storage import connect  # noqa: PLC0415
+
+    name = f"carercheck_bench_{os.getpid()}"
+    base = connect(base_url)
+    with base.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{name}"'))
+    try:
+        yield f"{base_url}{'&' if '?' in base_url else '?'}options=-csearch_path%3D{name}"
+    finally:
+        with base.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{name}" CASCADE'))
+        base.dispose()
+
+
+def make_case(args: argparse.Namespace, mode: str, engine: Engine, folder: str) -> Case:
+    """The case for ``mode`` (PostgreSQL's schema is made by the caller)."""
+    if mode == "postgresql":
+        return postgresql_case(engine, args.postgres_url)
+    return (sqlite_case if mode == "sqlite" else engine_case)(engine, folder, args.synchronous)
+
+
 def one(args: argparse.Namespace, mode: str, users: int) -> dict[str, Any]:
+    """Run one case in this process and return its measurements."""
+    if mode != "postgresql":
+        return _one(args, mode, users)
+    with schema(args.postgres_url) as url:
+        return _one(argparse.Namespace(**{**vars(args), "postgres_url": url}), mode, users)
+
+
+def _one(args: argparse.Namespace, mode: str, users: int) -> dict[str, Any]:
     """Run one case in this process and return its measurements."""
     pinned = hasattr(os, "sched_setaffinity")
     if pinned:
@@ -123,7 +179,7 @@ def one(args: argparse.Namespace, mode: str, users: int) -> dict[str, Any]:
     scripts = walk(engine, args.scripts, args.seed)
     folder = tempfile.mkdtemp(prefix="carercheck-bench-", dir=args.dir)
     try:
-        case = (sqlite_case if mode == "sqlite" else engine_case)(engine, folder, args.synchronous)
+        case = make_case(args, mode, engine, folder)
         base_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         started = time.perf_counter()
         for u in range(users):
@@ -219,8 +275,8 @@ def report(results: list[dict[str, Any]], sizes: list[int], sync: str) -> None:
     print("\nResults\n" + HEADER)
     for r in results:
         print(row(r))
-    for info in sorted({r["info"] for r in results if r["mode"] == "sqlite"}):
-        print(f"SQLite as run: {info}")
+    for info in sorted({r["info"] for r in results if r["mode"] != "engine"}):
+        print(f"as run: {info}")
     if not all(r["pinned"] for r in results):
         print("WARNING: not pinned to one CPU (no os.sched_setaffinity here)")
     rates = {(r["mode"], r["users"]): statistics.median(r["rates"]) for r in results}
@@ -232,7 +288,7 @@ def report(results: list[dict[str, Any]], sizes: list[int], sync: str) -> None:
             f" slowest size {sq:,.0f} {verdict(sq >= SQLITE_TARGET)}"
         )
     lo, hi = min(sizes), max(sizes)
-    for mode in ("engine", "sqlite"):
+    for mode in ("engine", "sqlite", "postgresql"):
         if lo < hi and (mode, lo) in rates and (mode, hi) in rates:
             ratio = rates[mode, hi] / rates[mode, lo]
             print(
@@ -261,7 +317,8 @@ def main() -> None:
     """Run every (mode, users) case in its own process and print the table."""
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--users", default="200,2000,20000", help="comma-separated user counts")
-    p.add_argument("--mode", choices=["engine", "sqlite", "both"], default="both")
+    p.add_argument("--mode", choices=["engine", "sqlite", "postgresql", "both"], default="both")
+    p.add_argument("--postgres-url", default="postgresql+psycopg://127.0.0.1:5432/test")
     p.add_argument("--turns", type=int, default=20_000, help="measured turns per repetition")
     p.add_argument("--per-user", type=int, default=1, help="or at least this many per user")
     p.add_argument("--repeat", type=int, default=3, help="repetitions; the median is shown")
@@ -290,7 +347,7 @@ def main() -> None:
     print(f"turns per repetition: max({args.turns:,}, {args.per_user} x users), {args.repeat} runs")
     print("each case runs in a fresh process pinned to one CPU (os.sched_setaffinity)")
     print(HEADER)
-    named = ("turns", "per_user", "repeat", "synchronous", "dir", "scripts", "seed")
+    named = ("turns", "per_user", "repeat", "synchronous", "dir", "scripts", "seed", "postgres_url")
     flags = [f"--{n.replace('_', '-')}={getattr(args, n)}" for n in named]
     results: list[dict[str, Any]] = []
     for mode in modes:
