@@ -93,6 +93,7 @@ def _telegram(args: argparse.Namespace, cfg: Config) -> int:
         clock=now,
         check_in_every=cfg.check_in_every_seconds,
         cards=_cards(cfg),
+        rate_limit=cfg.telegram_rate_limit,
     )
     if args.webhook:
         _run_webhook(application, cfg)

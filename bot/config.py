@@ -55,6 +55,9 @@ class Config:
     telegram_webhook_listen: str = "127.0.0.1"
     telegram_webhook_port: int = 8443
     telegram_drop_pending_updates: bool = False
+    telegram_rate_limit: float = 30.0
+    """Messages a second this process may send; Telegram allows a bot about 30 in all, so with
+    N workers give each 30/N. 0: no limit (only against a fake Bot API, for benchmarks)."""
     check_in_every_seconds: float = 900.0
     cards_dir: Path = Path("carercheck-cards")
     fonts_dir: Path = Path("/usr/share/fonts/truetype/noto")
@@ -108,6 +111,7 @@ class Config:
             telegram_webhook_listen=get("TELEGRAM_WEBHOOK_LISTEN", "127.0.0.1"),
             telegram_webhook_port=int(get("TELEGRAM_WEBHOOK_PORT", "8443")),
             telegram_drop_pending_updates=_flag(get("TELEGRAM_DROP_PENDING_UPDATES", "")),
+            telegram_rate_limit=float(get("TELEGRAM_RATE_LIMIT", "30")),
             check_in_every_seconds=float(get("CHECK_IN_EVERY_SECONDS", "900")),
             cards_dir=Path(get("CARDS_DIR", "carercheck-cards")),
             fonts_dir=Path(get("FONTS_DIR", "/usr/share/fonts/truetype/noto")),
