@@ -18,9 +18,11 @@ from pathlib import Path
 import httpx
 
 from bot.content import build_engine
+from bot.engine import Engine
 from bot.storage import Conversations, ConversationStore, connect, upgrade
 from bot.testing.keys import fixed_cipher
-from bot.testing.people import Counts, Inboxes, Person, problems, scripts
+from bot.testing.people import Counts, Inboxes, Person, problems
+from bot.testing.scripts import Script, scripts
 from bot.testing.telegram import FakeBotApi
 from bot.testing.workers import TOKEN, Telegram, WebhookWorker
 
@@ -81,13 +83,7 @@ async def run(plan: Plan, database_url: str, workdir: Path) -> Report:
     conversations = Conversations(
         engine, ConversationStore(db), channel="telegram", cipher=fixed_cipher()
     )
-    found = scripts(engine, PERSONAS)
-    referring = [s for s in found if s.referrals]
-    others = [s for s in found if not s.referrals]
-    # One screening in four ends in a referral with consent; the rest go through the others.
-    plays = [referring[n // 4 % len(referring)] if n % 4 == 0 else others[n % len(others)]
-             for n in range(plan.screenings)]  # fmt: skip
-    rng = random.Random(plan.seed)
+    rng = random.Random(plan.seed)  # noqa: S311 - a repeatable run, not a secret
     report = Report()
     started = time.monotonic()
     with FakeBotApi(token=TOKEN) as api:
@@ -98,16 +94,12 @@ async def run(plan: Plan, database_url: str, workdir: Path) -> Report:
         try:
             await _start(workers)
             async with httpx.AsyncClient() as client:
-                telegram = Telegram(workers, client, random.Random(rng.random()))
-                inboxes = Inboxes(api)
-                people = [
-                    Person(
-                        FIRST_USER + n, plays[n], api, inboxes,
-                        telegram, report.counts, random.Random(rng.random()),
-                        duplicate=plan.duplicate, race=plan.race, conversations=conversations,
-                    )
-                    for n in range(plan.screenings)
-                ]  # fmt: skip
+                telegram = Telegram(workers, client, random.Random(rng.random()))  # noqa: S311
+                people = _people(
+                    plan, _plays(plan, engine), api=api, telegram=telegram, report=report, rng=rng
+                )
+                for person in people:
+                    person.conversations = conversations
                 report.kills = await _play(people, workers, plan, rng)
                 report.deliveries, report.retries = telegram.deliveries, telegram.retries
         finally:
@@ -122,6 +114,43 @@ async def run(plan: Plan, database_url: str, workdir: Path) -> Report:
     report.screenings = len(people)
     db.dispose()
     return report
+
+
+def _plays(plan: Plan, engine: Engine) -> list[Script]:
+    """The script of each screening: one in four ends in a referral with consent."""
+    found = scripts(engine, PERSONAS)
+    referring = [s for s in found if s.referrals]
+    others = [s for s in found if not s.referrals]
+    return [
+        referring[n // 4 % len(referring)] if n % 4 == 0 else others[n % len(others)]
+        for n in range(plan.screenings)
+    ]
+
+
+def _people(
+    plan: Plan,
+    plays: list[Script],
+    *,
+    api: FakeBotApi,
+    telegram: Telegram,
+    report: Report,
+    rng: random.Random,
+) -> list[Person]:
+    inboxes = Inboxes(api)
+    return [
+        Person(
+            FIRST_USER + n,
+            play,
+            api,
+            inboxes,
+            telegram,
+            report.counts,
+            random.Random(rng.random()),  # noqa: S311 - a repeatable run, not a secret
+            duplicate=plan.duplicate,
+            race=plan.race,
+        )
+        for n, play in enumerate(plays)
+    ]
 
 
 async def _start(workers: list[WebhookWorker]) -> None:

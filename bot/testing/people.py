@@ -1,155 +1,28 @@
 """Simulated people doing whole screenings on Telegram, against webhook workers and a fake Bot API.
 
-A :class:`Script` is a golden persona's inputs as a person gives them on Telegram (/start, English,
-no Easy Read, then the persona's taps and typed answers), with what the engine alone makes of
-them: the answers kept, the questions shown and the referrals made. A :class:`Person` plays a
-script through :class:`~bot.testing.workers.Telegram` and watches what the bot sends to their
-chat; :func:`problems` compares what was stored and sent with the script's expectations.
+A :class:`Person` plays a :class:`~bot.testing.scripts.Script` through
+:class:`~bot.testing.workers.Telegram` and watches what the bot sends to their chat;
+:func:`problems` compares what was stored and sent with the script's expectations.
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
+import contextlib
 import random
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
-from bot.adapters.telegram.render import outgoing
-from bot.engine import (
-    Choose,
-    Command,
-    Engine,
-    Event,
-    Input,
-    ReferralRequested,
-    Session,
-    StatusRequested,
-    Text,
-)
-from bot.engine.state import WAITING
 from bot.storage import Conversations
+from bot.testing.scripts import Script, Step, first_showing
 from bot.testing.telegram import FakeBotApi
-from bot.testing.workers import Telegram
+from bot.testing.workers import Telegram, WebhookWorker
 
 Json = dict[str, Any]
-SKIPPED = ("easy_read", "forget", "language")
-"""Personas using these are left out: Easy Read sends cards, forget erases the conversation."""
-
-
-@dataclass(frozen=True)
-class Step:
-    """One thing a person does: ``tap`` a button (by option id), ``tick`` one at a "choose all
-    that fit" question (tapping it twice unticks it), or ``type`` words or a /command."""
-
-    kind: str
-    value: str
-
-
-@dataclass(frozen=True)
-class Script:
-    """A persona's steps, and what the engine alone makes of them."""
-
-    name: str
-    steps: tuple[Step, ...]
-    answers: list[Any]
-    questions: list[str]
-    """The text of each question shown (a message with buttons), first showing only."""
-    again: list[str]
-    """What showing the question again gives at the end (the finished conversation's message)."""
-    replies: tuple[int | None, ...]
-    """For each step, how many messages answer it (None: it depends on storage, as status)."""
-    raced: tuple[int, ...]
-    """For each step, how many messages answer the same tap made again at once."""
-    referrals: int
-
-
-def steps_of(inputs: Iterable[Json]) -> list[Step]:
-    """Golden inputs as taps and typing; a list of choices is ticked one by one, then Done."""
-    steps = [Step("type", "/start"), Step("tap", "en"), Step("tap", "no")]
-    for raw in inputs:
-        if "text" in raw:
-            steps.append(Step("type", str(raw["text"])))
-        elif "command" in raw:
-            steps.append(Step("type", f"/{raw['command']}"))
-        elif isinstance(raw["choose"], list):
-            steps += [Step("tick", str(option)) for option in raw["choose"]]
-            steps.append(Step("tap", "_done"))
-        else:
-            steps.append(Step("tap", str(raw["choose"])))
-    return steps
-
-
-def _as_input(step: Step, at: datetime, asked: int) -> Input:
-    if step.kind in ("tap", "tick"):
-        return Choose(at, step.value, asked)
-    if step.value.startswith("/"):
-        name, _, arg = step.value[1:].partition(" ")
-        return Command(at, name.lower(), arg or None)
-    return Text(at, step.value)
-
-
-def _questions(events: list[Event]) -> list[str]:
-    return [o.text for o in outgoing(events) if o.reply_markup is not None]
-
-
-def script(engine: Engine, path: Path) -> Script:
-    """The persona at ``path`` as a script, played once through the engine for its expectations."""
-    steps = steps_of(json.loads(path.read_text(encoding="utf-8"))["inputs"])
-    at = datetime.now(UTC)
-    session = engine.new_session(at=at, language="en", ask=True)
-    events = session.start()
-    shown, replies, referrals = _questions(events), [len(outgoing(events))], 0
-    raced: list[int] = [0]
-    for number, step in enumerate(steps[1:], start=1):
-        if _ticks(session, step):  # tapped twice, a tick is taken back: never raced
-            steps[number] = Step("tick", step.value)
-        tapped = _as_input(step, at, session.state.asked)
-        events = session.resume(tapped)
-        again = engine.load_session(session.to_json()).resume(tapped)  # the same tap, too late
-        raced.append(len(outgoing(again)))
-        shown += _questions(events)
-        status = any(isinstance(e, StatusRequested) for e in events)
-        replies.append(None if status else len(outgoing(events)))
-        referrals += sum(isinstance(e, ReferralRequested) for e in events)
-    answers = engine.load_session(session.to_json()).state.answers
-    return Script(
-        path.stem,
-        tuple(steps),
-        answers,
-        _first(shown),
-        _questions(session.current()),
-        tuple(replies),
-        tuple(raced),
-        referrals,
-    )
-
-
-def _ticks(session: Session, step: Step) -> bool:
-    """Whether ``step`` ticks an option of a "choose all that fit" question."""
-    waiting = session.state.status == WAITING and not session.state.awaiting
-    if step.kind != "tap" or not waiting or not session.node.multiple:
-        return False
-    return session.node.option(step.value) is not None
-
-
-def scripts(engine: Engine, folder: Path) -> list[Script]:
-    """Every persona in ``folder`` that a webhook run can play (see :data:`SKIPPED`)."""
-    found = []
-    for path in sorted(folder.glob("*.json")):
-        inputs = json.dumps(json.loads(path.read_text(encoding="utf-8"))["inputs"])
-        if not any(word in inputs for word in SKIPPED):
-            found.append(script(engine, path))
-    return found
-
-
-def _first(texts: Iterable[str]) -> list[str]:
-    """Each text once, where it first came."""
-    return list(dict.fromkeys(texts))
+STUCK = 60.0
+"""Seconds a reply may take while the worker that took the update lives; more fails the run."""
 
 
 @dataclass
@@ -212,7 +85,9 @@ class Person:
     conversations: Conversations | None = None
     """To tell a lost update from a silent one; without it, a reply that never comes fails."""
     quiet: float = 0.1
-    patience: float = 3.0
+    patience: float = 0.5
+    _takers: list[tuple[WebhookWorker, int]] = field(default_factory=list)
+    _since: float = 0.0
 
     @property
     def inbox(self) -> Inbox:
@@ -246,8 +121,10 @@ class Person:
             sends.append(self.telegram.deliver(extra[-1]))
             self.counts.races += 1
             replies = None if replies is None else replies + self.script.raced[number]
-        await asyncio.gather(*sends)
+        self._takers = list(await asyncio.gather(*sends))
         self.counts.steps += 1
+        if not extra and len(set(self._takers)) < len(sends) and replies is not None:
+            replies -= 1  # both copies went to one worker (the other was down): it drops one
         await self._settle(mark, step, update, replies, rough=len(sends) > 1, extra=extra)
         new = self.inbox.messages[mark:]
         if new:
@@ -268,7 +145,7 @@ class Person:
         After a rough step, also until every update of it is in the stored conversation. When
         the reply does not come within ``patience`` seconds, see :meth:`_recover`.
         """
-        since = time.monotonic()
+        since = self._since = time.monotonic()
         while True:
             new = self.inbox.messages[mark:]
             now = time.monotonic()
@@ -276,17 +153,29 @@ class Person:
                 enough = bool(new) and now - new[-1][0] >= 5 * self.quiet
             else:
                 enough = len(new) >= replies
-            if enough and (not rough or await self._recorded([update, *extra])):
+            if enough and not rough:
                 return
-            if now - since > self.patience and not enough:
+            if enough and (await self._recorded([update, *extra]) or self._taker_died()):
+                return  # an update of the step that a killed worker lost was a repeat
+            if now - since > self.patience and not enough and self._taker_died():
                 update = await self._recover(step, update)
                 mark, since, replies, extra = len(self.inbox.messages), time.monotonic(), None, ()
+                self._since = since
                 continue
             self.inbox.arrived.clear()
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self.inbox.arrived.wait(), timeout=self.quiet)
-            except TimeoutError:
-                pass
+
+    def _taker_died(self) -> bool:
+        """Whether a worker that took this step's update has been killed since.
+
+        Until then the reply may only be late (queued behind other updates); after, what was not
+        done will never be. A reply later than ``STUCK`` seconds fails the run.
+        """
+        if time.monotonic() - self._since > STUCK:
+            taken = [(w.name, start, w.starts) for w, start in self._takers]
+            raise AssertionError(f"user {self.user_id}: no reply for {STUCK} s (taken by {taken})")
+        return any(worker.starts != start for worker, start in self._takers)
 
     async def _recorded(self, updates: Iterable[Json]) -> bool:
         """Whether every one of ``updates`` has been taken into the stored conversation."""
@@ -302,11 +191,12 @@ class Person:
             raise AssertionError(f"user {self.user_id}: no reply to {step}")
         if await self._recorded([update]):
             self.counts.silent += 1
-            await self.telegram.deliver(self.api.send_text(self.user_id, "/start"))
-            return update
+            start = self.api.send_text(self.user_id, "/start")
+            self._takers = [await self.telegram.deliver(start)]
+            return start
         self.counts.lost += 1
         again = self._update(step)
-        await self.telegram.deliver(again)
+        self._takers = [await self.telegram.deliver(again)]
         return again
 
     def _update(self, step: Step) -> Json:
@@ -324,7 +214,7 @@ class Person:
     def questions(self) -> list[str]:
         """The text of each question this person was shown, first showing only."""
         shown = [m for _, m in self.inbox.messages if m.get("reply_markup")]
-        return _first(str(m.get("text") or m.get("caption")) for m in shown)
+        return first_showing(str(m.get("text") or m.get("caption")) for m in shown)
 
 
 def problems(person: Person, conversations: Conversations) -> list[str]:

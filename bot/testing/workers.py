@@ -9,6 +9,7 @@ an update again until some worker answers it with 200.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import random
 import signal
@@ -27,7 +28,7 @@ from bot.testing.keys import TEST_KEY
 
 TOKEN = "123:ABC"  # noqa: S105 - the fake Bot API's made-up token
 SECRET = "workers-webhook-secret"  # noqa: S105 - made up, for loopback only
-SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 - a header name
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent.parent
 
 
@@ -71,18 +72,22 @@ class WebhookWorker:
             for k, v in os.environ.items()
             if not k.startswith("CARERCHECK_") and k != "TELEGRAM_BOT_TOKEN"
         }
-        self.env = env | {
-            "PYTHONPATH": str(PACKAGE_ROOT),
-            "TELEGRAM_BOT_TOKEN": TOKEN,
-            "CARERCHECK_DATABASE_URL": database_url,
-            "CARERCHECK_TELEGRAM_API_URL": api_url,
-            "CARERCHECK_TELEGRAM_WEBHOOK_URL": self.url,
-            "CARERCHECK_TELEGRAM_WEBHOOK_SECRET": SECRET,
-            "CARERCHECK_TELEGRAM_WEBHOOK_PORT": str(self.port),
-            "CARERCHECK_TELEGRAM_RATE_LIMIT": str(rate_limit),
-            "CARERCHECK_ENCRYPTION_KEYS": TEST_KEY,
-            "CARERCHECK_CARDS_DIR": str(workdir / "cards"),
-        } | (extra_env or {})
+        self.env = (
+            env
+            | {
+                "PYTHONPATH": str(PACKAGE_ROOT),
+                "TELEGRAM_BOT_TOKEN": TOKEN,
+                "CARERCHECK_DATABASE_URL": database_url,
+                "CARERCHECK_TELEGRAM_API_URL": api_url,
+                "CARERCHECK_TELEGRAM_WEBHOOK_URL": self.url,
+                "CARERCHECK_TELEGRAM_WEBHOOK_SECRET": SECRET,
+                "CARERCHECK_TELEGRAM_WEBHOOK_PORT": str(self.port),
+                "CARERCHECK_TELEGRAM_RATE_LIMIT": str(rate_limit),
+                "CARERCHECK_ENCRYPTION_KEYS": TEST_KEY,
+                "CARERCHECK_CARDS_DIR": str(workdir / "cards"),
+            }
+            | (extra_env or {})
+        )
         self.log_path = workdir / f"{name}.log"
         self.proc: subprocess.Popen[bytes] | None = None
         self._log: IO[str] | None = None
@@ -113,7 +118,9 @@ class WebhookWorker:
         while True:
             assert self.proc is not None
             if self.proc.poll() is not None:
-                raise RuntimeError(f"worker {self.name} exited ({self.proc.returncode}):\n{self.log()}")
+                raise RuntimeError(
+                    f"worker {self.name} exited ({self.proc.returncode}):\n{self.log()}"
+                )
             try:
                 httpx.get(self.url, timeout=1.0)
                 return
@@ -132,10 +139,8 @@ class WebhookWorker:
         """SIGTERM, then SIGKILL if it lingers."""
         if self.proc is not None and self.proc.poll() is None:
             self.proc.terminate()
-            try:
+            with contextlib.suppress(subprocess.TimeoutExpired):
                 self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                pass
         self.kill()
 
     def _close(self) -> None:
@@ -168,19 +173,25 @@ class Telegram:
     deliveries: int = 0
     retries: int = 0
 
-    async def deliver(self, update: dict[str, Any], to: WebhookWorker | None = None) -> None:
-        """POST ``update`` (first to ``to``, if given) until a worker answers 200."""
+    async def deliver(
+        self, update: dict[str, Any], to: WebhookWorker | None = None
+    ) -> tuple[WebhookWorker, int]:
+        """POST ``update`` (first to ``to``, if given) until a worker answers 200.
+
+        Returns:
+            The worker that answered 200, and which start of it (see ``WebhookWorker.starts``).
+        """
         self.deliveries += 1
         target = to
         while True:
             worker = target or self.rng.choice(self.workers)
-            target = None
+            target, generation = None, worker.starts  # the process this request goes to
             try:
                 response = await self.client.post(
                     worker.url, json=update, headers={SECRET_HEADER: SECRET}, timeout=self.timeout
                 )
                 if response.status_code == 200:
-                    return
+                    return worker, generation
             except httpx.TransportError:
                 pass
             self.retries += 1
