@@ -376,7 +376,8 @@ async def test_a_sticker_redelivered_to_another_worker_is_answered_once(
         await other.process_update(update)  # the first worker's memory does not reach here
     db.dispose()
     new = texts(api)[before:]
-    assert len(new) == 2 and "typed words and buttons" in new[0]
+    assert len(new) == 3 and "typed words and buttons" in new[0]
+    assert new[1] == new[2] == "Shall we start?"  # the second worker shows only the question
 
 
 async def test_easy_read_sends_cards_as_photos_with_the_question_as_caption(
