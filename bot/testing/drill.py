@@ -47,6 +47,7 @@ class Plan:
     kill_every: tuple[float, float] = (1.0, 3.0)
     """Seconds between kills (from the last restart), drawn at random between these."""
     seed: int = 1
+    first_user: int = FIRST_USER
 
 
 @dataclass
@@ -95,8 +96,8 @@ async def run(plan: Plan, database_url: str, workdir: Path) -> Report:
             await _start(workers)
             async with httpx.AsyncClient() as client:
                 telegram = Telegram(workers, client, random.Random(rng.random()))  # noqa: S311
-                people = _people(
-                    plan, _plays(plan, engine), api=api, telegram=telegram, report=report, rng=rng
+                people = cast(
+                    plan, plays(plan, engine), api=api, telegram=telegram, report=report, rng=rng
                 )
                 for person in people:
                     person.conversations = conversations
@@ -116,7 +117,7 @@ async def run(plan: Plan, database_url: str, workdir: Path) -> Report:
     return report
 
 
-def _plays(plan: Plan, engine: Engine) -> list[Script]:
+def plays(plan: Plan, engine: Engine) -> list[Script]:
     """The script of each screening: one in four ends in a referral with consent."""
     found = scripts(engine, PERSONAS)
     referring = [s for s in found if s.referrals]
@@ -127,7 +128,7 @@ def _plays(plan: Plan, engine: Engine) -> list[Script]:
     ]
 
 
-def _people(
+def cast(
     plan: Plan,
     plays: list[Script],
     *,
@@ -136,10 +137,11 @@ def _people(
     report: Report,
     rng: random.Random,
 ) -> list[Person]:
+    """A person for each screening, with user ids from ``plan.first_user`` on."""
     inboxes = Inboxes(api)
     return [
         Person(
-            FIRST_USER + n,
+            plan.first_user + n,
             play,
             api,
             inboxes,

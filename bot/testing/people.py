@@ -125,7 +125,7 @@ class Person:
         self.counts.steps += 1
         if not extra and len(set(self._takers)) < len(sends) and replies is not None:
             replies -= 1  # both copies went to one worker (the other was down): it drops one
-        await self._settle(mark, step, update, replies, rough=len(sends) > 1, extra=extra)
+        await self._settle(mark, step, update, replies, extra=extra, keyed=rough)
         new = self.inbox.messages[mark:]
         if new:
             self.counts.latencies.append(new[min(len(new), replies or len(new)) - 1][0] - started)
@@ -137,13 +137,15 @@ class Person:
         update: Json,
         replies: int | None,
         *,
-        rough: bool = False,
         extra: Sequence[Json] = (),
+        keyed: bool = True,
     ) -> None:
         """Wait for the step's ``replies`` messages (None: any, then quiet for a while).
 
-        After a rough step, also until every update of it is in the stored conversation. When
-        the reply does not come within ``patience`` seconds, see :meth:`_recover`.
+        Also until every update of the step is in the stored conversation (when ``conversations``
+        is given), so that a late message of an earlier step never passes for this one's reply;
+        not for a first /start, which is not ``keyed`` (it opens the conversation).
+        When a worker that took an update is killed, see :meth:`_recover`.
         """
         since = self._since = time.monotonic()
         while True:
@@ -153,12 +155,12 @@ class Person:
                 enough = bool(new) and now - new[-1][0] >= 5 * self.quiet
             else:
                 enough = len(new) >= replies
-            if enough and not rough:
+            if enough and (not keyed or await self._recorded([update, *extra])):
                 return
-            if enough and (await self._recorded([update, *extra]) or self._taker_died()):
-                return  # an update of the step that a killed worker lost was a repeat
-            if now - since > self.patience and not enough and self._taker_died():
-                update = await self._recover(step, update)
+            if enough and self._taker_died() and await self._any_recorded([update, *extra]):
+                return  # what a killed worker lost was a repeat of what another one applied
+            if now - since > self.patience and self._taker_died():
+                update = await self._recover(step, [update, *extra])
                 mark, since, replies, extra = len(self.inbox.messages), time.monotonic(), None, ()
                 self._since = since
                 continue
@@ -185,11 +187,19 @@ class Person:
         keys = set(session.state.recent_keys) if session else set()
         return all(str(u["update_id"]) in keys for u in updates)
 
-    async def _recover(self, step: Step, update: Json) -> Json:
-        """No question came: do it again if it was lost, else ask for the question (/start)."""
+    async def _any_recorded(self, updates: list[Json]) -> bool:
+        """Whether one of ``updates`` at least has been taken into the stored conversation."""
+        return any([await self._recorded([u]) for u in updates])
+
+    async def _recover(self, step: Step, updates: list[Json]) -> Json:
+        """No reply came: do it again if it was lost, else ask for the question (/start).
+
+        ``updates`` are the step's (a tap tapped twice has two): if one was applied, so was the
+        step. Returns the update sent now.
+        """
         if self.conversations is None:
             raise AssertionError(f"user {self.user_id}: no reply to {step}")
-        if await self._recorded([update]):
+        if await self._any_recorded(updates):
             self.counts.silent += 1
             start = self.api.send_text(self.user_id, "/start")
             self._takers = [await self.telegram.deliver(start)]

@@ -102,9 +102,13 @@ def script(engine: Engine, path: Path) -> Script:
     shown, referrals = _questions(events), 0
     replies: list[int | None] = [len(outgoing(events))]
     raced: list[int] = [0]
-    for number, step in enumerate(steps[1:], start=1):
+    kept = steps[:1]
+    for step in steps[1:]:
+        if step == Step("tap", "_done") and not _picking(session):
+            continue  # an option that stands alone answered the question: no Done to tap
         if _ticks(session, step):  # tapped twice, a tick is taken back: never raced
-            steps[number] = Step("tick", step.value)
+            step = Step("tick", step.value)  # noqa: PLW2901
+        kept.append(step)
         tapped = _as_input(step, at, session.state.asked)
         events = session.resume(tapped)
         again = engine.load_session(session.to_json()).resume(tapped)  # the same tap, too late
@@ -116,7 +120,7 @@ def script(engine: Engine, path: Path) -> Script:
     answers = engine.load_session(session.to_json()).state.answers
     return Script(
         path.stem,
-        tuple(steps),
+        tuple(kept),
         answers,
         first_showing(shown),
         _questions(session.current()),
@@ -126,12 +130,15 @@ def script(engine: Engine, path: Path) -> Script:
     )
 
 
+def _picking(session: Session) -> bool:
+    """Whether the session waits at a "choose all that fit" question."""
+    waiting = session.state.status == WAITING and not session.state.awaiting
+    return waiting and session.node.multiple
+
+
 def _ticks(session: Session, step: Step) -> bool:
     """Whether ``step`` ticks an option of a "choose all that fit" question."""
-    waiting = session.state.status == WAITING and not session.state.awaiting
-    if step.kind != "tap" or not waiting or not session.node.multiple:
-        return False
-    return session.node.option(step.value) is not None
+    return step.kind == "tap" and _picking(session) and session.node.option(step.value) is not None
 
 
 def scripts(engine: Engine, folder: Path) -> list[Script]:

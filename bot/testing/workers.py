@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
 import random
 import signal
 import socket
@@ -67,27 +66,18 @@ class WebhookWorker:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/hook"
         """Where Telegram would post its updates."""
-        env = {
-            k: v
-            for k, v in os.environ.items()
-            if not k.startswith("CARERCHECK_") and k != "TELEGRAM_BOT_TOKEN"
-        }
-        self.env = (
-            env
-            | {
-                "PYTHONPATH": str(PACKAGE_ROOT),
-                "TELEGRAM_BOT_TOKEN": TOKEN,
-                "CARERCHECK_DATABASE_URL": database_url,
-                "CARERCHECK_TELEGRAM_API_URL": api_url,
-                "CARERCHECK_TELEGRAM_WEBHOOK_URL": self.url,
-                "CARERCHECK_TELEGRAM_WEBHOOK_SECRET": SECRET,
-                "CARERCHECK_TELEGRAM_WEBHOOK_PORT": str(self.port),
-                "CARERCHECK_TELEGRAM_RATE_LIMIT": str(rate_limit),
-                "CARERCHECK_ENCRYPTION_KEYS": TEST_KEY,
-                "CARERCHECK_CARDS_DIR": str(workdir / "cards"),
-            }
-            | (extra_env or {})
-        )
+        self.env = {  # nothing of this process's environment: only these settings
+            "PYTHONPATH": str(PACKAGE_ROOT),
+            "TELEGRAM_BOT_TOKEN": TOKEN,
+            "CARERCHECK_DATABASE_URL": database_url,
+            "CARERCHECK_TELEGRAM_API_URL": api_url,
+            "CARERCHECK_TELEGRAM_WEBHOOK_URL": self.url,
+            "CARERCHECK_TELEGRAM_WEBHOOK_SECRET": SECRET,
+            "CARERCHECK_TELEGRAM_WEBHOOK_PORT": str(self.port),
+            "CARERCHECK_TELEGRAM_RATE_LIMIT": str(rate_limit),
+            "CARERCHECK_ENCRYPTION_KEYS": TEST_KEY,
+            "CARERCHECK_CARDS_DIR": str(workdir / "cards"),
+        } | (extra_env or {})
         self.log_path = workdir / f"{name}.log"
         self.proc: subprocess.Popen[bytes] | None = None
         self._log: IO[str] | None = None
