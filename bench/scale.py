@@ -78,6 +78,8 @@ class Case:
     worker_cpu: float
     """CPU seconds of all workers over wall seconds."""
     generator_cpu: float
+    postgres_cpu: float
+    """Every PostgreSQL process on the machine (other users' work too)."""
     rss_mb: list[float]
     """Each worker's peak RSS while loaded."""
 
@@ -163,6 +165,18 @@ class _Report:
         self.counts = Counts()
 
 
+def postgres_cpu() -> dict[int, float]:
+    """CPU seconds so far of each PostgreSQL server process on this machine, by process id."""
+    found = {}
+    for proc in psutil.process_iter(["name"]):
+        try:
+            if proc.info["name"] in ("postgres", "postmaster"):
+                found[proc.pid] = sum(proc.cpu_times()[:2])
+        except psutil.Error:
+            continue
+    return found
+
+
 async def _timed(
     people: list[Person],
     workers: list[WebhookWorker],
@@ -175,6 +189,7 @@ async def _timed(
     me = psutil.Process()
     cpu = [sum(p.cpu_times()[:2]) for p in procs]
     mine = sum(me.cpu_times()[:2])
+    postgres = postgres_cpu()
     peaks = [0.0] * len(workers)
     stop = asyncio.Event()
     watcher = asyncio.create_task(watch_rss(workers, peaks, stop))
@@ -194,13 +209,14 @@ async def _timed(
         p99=latencies[int(len(latencies) * 0.99)] * 1000,
         worker_cpu=worker_cpu / seconds,
         generator_cpu=(sum(me.cpu_times()[:2]) - mine) / seconds,
+        postgres_cpu=sum(postgres_cpu().get(pid, t) - t for pid, t in postgres.items()) / seconds,
         rss_mb=peaks,
     )
 
 
 HEADER = (
     f"{'workers':>7} {'stored':>8} {'turns':>6} {'turns/s':>8} {'p50 ms':>7} {'p99 ms':>7} "
-    f"{'workers cpu':>11} {'generator cpu':>13}  RSS MB per worker"
+    f"{'workers cpu':>11} {'generator cpu':>13} {'postgres cpu':>12}  RSS MB per worker"
 )
 
 
@@ -251,7 +267,8 @@ def _row(c: Case) -> str:
     rss = ", ".join(f"{r:.1f}" for r in c.rss_mb)
     return (
         f"{c.workers:>7} {c.stored:>8,} {c.turns:>6,} {c.rate:>8.1f} {c.p50:>7.1f} "
-        f"{c.p99:>7.1f} {c.worker_cpu:>10.0%} {c.generator_cpu:>13.0%}  {rss}"
+        f"{c.p99:>7.1f} {c.worker_cpu:>10.0%} {c.generator_cpu:>13.0%} {c.postgres_cpu:>12.0%}"
+        f"  {rss}"
     )
 
 

@@ -85,7 +85,10 @@ class Person:
     conversations: Conversations | None = None
     """To tell a lost update from a silent one; without it, a reply that never comes fails."""
     quiet: float = 0.1
+    """Seconds between looks at the inbox; five of them without a message end a reply of
+    unknown length (the answer to ``status``)."""
     patience: float = 0.5
+    """Seconds to wait for a reply before asking whether its worker was killed meanwhile."""
     _takers: list[tuple[WebhookWorker, int]] = field(default_factory=list)
     _since: float = 0.0
 
