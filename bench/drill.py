@@ -42,6 +42,12 @@ def main() -> int:
     parser.add_argument("--at-once", type=int, default=10, help="screenings in progress at once")
     parser.add_argument("--duplicate", type=float, default=0.05, help="chance a step is sent twice")
     parser.add_argument("--race", type=float, default=0.05, help="chance a tap is tapped twice")
+    parser.add_argument(
+        "--kill-after",
+        type=float,
+        default=1.0,
+        help="a kill comes between a quarter of this and this many seconds after the last restart",
+    )
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
     plan = Plan(
@@ -51,7 +57,7 @@ def main() -> int:
         at_once=args.at_once,
         duplicate=args.duplicate,
         race=args.race,
-        kill_every=(0.3, 2.0),
+        kill_every=(args.kill_after / 4, args.kill_after),
         seed=args.seed,
     )
     server = os.environ.get("CARERCHECK_TEST_POSTGRES_URL", POSTGRES)
