@@ -42,6 +42,8 @@ bench: $(STAMP)
 	$(BIN)/python bench/telegram.py
 	$(BIN)/python bench/telegram.py --http
 	$(BIN)/python bench/crypto.py
+	$(BIN)/python bench/scale.py
+	$(BIN)/python bench/drill.py
 
 screenshots: $(STAMP)
 	$(BIN)/python -m bot.testing.screenshots docs/screenshots

@@ -44,6 +44,7 @@ def telegram_application(cfg: Config, engine: Any, db: Any, cipher: Cipher) -> A
         clock=now,
         check_in_every=cfg.check_in_every_seconds,
         cards=cards(cfg),
+        rate_limit=cfg.telegram_rate_limit,
     )
 
 

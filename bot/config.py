@@ -62,6 +62,9 @@ class Config:
     telegram_webhook_listen: str = "127.0.0.1"
     telegram_webhook_port: int = 8443
     telegram_drop_pending_updates: bool = False
+    telegram_rate_limit: float = 30.0
+    """Messages a second this process may send; Telegram allows a bot about 30 in all, so with
+    N workers give each 30/N. 0: no limit (only against a fake Bot API, for benchmarks)."""
     check_in_every_seconds: float = 900.0
     cards_dir: Path = Path("carercheck-cards")
     fonts_dir: Path = Path("/usr/share/fonts/truetype/noto")
@@ -207,6 +210,7 @@ _PARSERS: dict[str, Callable[[str], Any]] = {
     "int": int,
     "optional_int": _optional_int,
     "seconds": float,
+    "rate": float,
     "flag": _flag,
     "path": Path,
     "secret": _optional_secret,
@@ -217,4 +221,5 @@ _WANTED = {
     "int": "not a whole number: write digits, such as 8080",
     "optional_int": "not a whole number: write digits, such as 9100, or leave it empty",
     "seconds": "not a number of seconds: write a number, such as 30 or 0.5",
+    "rate": "not a number a second: write a number, such as 30 or 15, or 0 for no limit",
 }

@@ -98,6 +98,8 @@ def _readable(s: Setting, text: str) -> list[Finding]:
         return [Finding(s.name, "not a port: write a number from 1 to 65535")]
     if s.kind in ("int", "seconds") and value <= 0:
         return [Finding(s.name, "must be more than 0")]
+    if s.kind == "rate" and value < 0:
+        return [Finding(s.name, "must be 0 (no limit) or more")]
     if s.kind == "url" and urlsplit(value).scheme not in ("http", "https"):
         return [Finding(s.name, "not a web address: write it like https://inbox.example.org")]
     return []

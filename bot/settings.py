@@ -126,6 +126,9 @@ SETTINGS: tuple[Setting, ...] = (
             "The port `telegram --webhook` listens on (put HTTPS in front of it).", port=True),
     Setting("CARERCHECK_TELEGRAM_DROP_PENDING_UPDATES", "telegram_drop_pending_updates",
             "flag", "no", "yes", "Skip the updates sent while the bot was down."),
+    Setting("CARERCHECK_TELEGRAM_RATE_LIMIT", "telegram_rate_limit", "rate", "30", "15",
+            "Messages a second each bot process sends at most (Telegram allows about 30 for "
+            "the whole bot: with N webhook workers, give each 30/N; 0: no limit)."),
     Setting("CARERCHECK_CHECK_IN_EVERY_SECONDS", "check_in_every_seconds", "seconds", "900",
             "60", "How often the Telegram bot sends check-ins that have fallen due and "
             "deletes conversations kept past their time."),

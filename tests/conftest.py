@@ -97,6 +97,16 @@ def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[SAEngine]:
     database.dispose()
 
 
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """The URL of this run's PostgreSQL schema, emptied before and after (for other processes)."""
+    database = _postgres()
+    downgrade(database, "base")
+    yield POSTGRES_URL
+    downgrade(database, "base")
+    database.dispose()
+
+
 PERSONAS = ROOT / "tests" / "goldens" / "screening"
 
 

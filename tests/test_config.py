@@ -97,3 +97,12 @@ def test_check_in_interval(tmp_path: Path) -> None:
     assert Config.load(environ={}, dotenv=missing).check_in_every_seconds == 900.0
     env = {"CARERCHECK_CHECK_IN_EVERY_SECONDS": "60"}
     assert Config.load(environ=env, dotenv=missing).check_in_every_seconds == 60.0
+
+
+def test_the_telegram_rate_limit_is_telegrams_unless_set(tmp_path: Path) -> None:
+    missing = tmp_path / "missing.env"
+    assert Config.load(environ={}, dotenv=missing).telegram_rate_limit == 30.0
+    shared = {"CARERCHECK_TELEGRAM_RATE_LIMIT": "15"}  # two workers share Telegram's 30
+    assert Config.load(environ=shared, dotenv=missing).telegram_rate_limit == 15.0
+    off = {"CARERCHECK_TELEGRAM_RATE_LIMIT": "0"}
+    assert Config.load(environ=off, dotenv=missing).telegram_rate_limit == 0.0

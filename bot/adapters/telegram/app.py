@@ -24,6 +24,8 @@ CHECK_IN_EVERY = 900.0
 """Seconds between looks for check-ins that have fallen due."""
 NOTICES_EVERY = 30.0
 """Seconds between looks for referral news (status changes, notes) to send people."""
+RATE_LIMIT = 30.0
+"""Messages a second to all chats: Telegram's limit for a bot."""
 
 
 def build_application(
@@ -35,6 +37,7 @@ def build_application(
     check_in_every: float = CHECK_IN_EVERY,
     notices_every: float = NOTICES_EVERY,
     cards: Cards | None = None,
+    rate_limit: float = RATE_LIMIT,
 ) -> Application:  # type: ignore[type-arg]
     """A PTB Application that runs the screening in private chats.
 
@@ -47,6 +50,8 @@ def build_application(
             conversations kept longer than people are told (they are deleted).
         notices_every: Seconds between looks for referral news to send people.
         cards: Draws Easy Read picture cards; None sends Easy Read as text only.
+        rate_limit: Messages a second this process sends at most (0: no limit). Telegram's
+            limit is for the bot as a whole: with several workers, share it between them.
 
     Returns:
         The application with its handlers registered; start it with ``run_polling``.
@@ -54,7 +59,7 @@ def build_application(
     builder = (
         ApplicationBuilder()
         .token(token)
-        .rate_limiter(AIORateLimiter())
+        .rate_limiter(AIORateLimiter(overall_max_rate=rate_limit))
         .post_init(register_commands)  # the command menu, when run_polling/run_webhook start
     )
     if base_url:

@@ -38,7 +38,8 @@ Context = ContextTypes.DEFAULT_TYPE
 CHANNEL = "telegram"
 SEEN_UPDATES = 10_000
 """Update ids (and groups told to go private) remembered in memory. Storage also refuses a
-repeated update, across restarts and workers (``Input.key``); this only saves it the work."""
+repeated update, across restarts and workers (``Input.key``), and sends the current question
+again; this only saves it the work."""
 COMMANDS = (
     "help",
     "back",
@@ -223,7 +224,9 @@ class Handlers:
         """Run one turn for the sender of ``update`` and send its messages to their chat.
 
         ``first`` is one of this channel's own messages to send before the turn's. A repeated
-        delivery of the update (same update id) changes nothing and sends nothing.
+        delivery of the update (same update id) changes nothing and gets the current question
+        again: Telegram delivers again only what got no answer, so the worker that took it
+        first may have saved the turn and died before replying.
         """
         user_id = _user_id(update)
         if user_id is None or update.effective_chat is None:
@@ -232,6 +235,8 @@ class Handlers:
         async with self._lock(user_id):
             turn = await self._turn(user_id, keyed)
             if turn.events == [InputRepeated()]:
+                repeated = dataclasses.replace(turn, events=turn.session.current())
+                await self._send(context, update.effective_chat.id, repeated)
                 return None
             if first is not None:
                 await context.bot.send_message(update.effective_chat.id, self._say(update, first))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 Json = dict[str, Any]
@@ -168,6 +169,9 @@ class Chats:
         self._message_ids: dict[int, int] = {}
         self._chats: dict[int, Json] = {}
         self._stopping = False
+        self.observers: list[Callable[[int, Json], None]] = []
+        """Called with (chat id, message) for each message the bot sends, as it is stored; they
+        run in the server's thread, holding its lock, so they must be quick."""
 
     def enqueue(self, update: Json) -> Json:
         """Queue an update for the bot, giving it the next update_id; return a copy of it."""
@@ -280,6 +284,8 @@ class Chats:
         in_chat = self._chats.get(chat_id) or chat(chat_id, "private" if chat_id > 0 else "group")
         stored = message(self._next_message_id(chat_id), self.me, in_chat, **content)
         self._messages.setdefault(chat_id, []).append(stored)
+        for observer in self.observers:
+            observer(chat_id, copy.deepcopy(stored))
         return as_returned(stored)
 
     def _find(self, chat_id: int, message_id: int) -> Json | None:
