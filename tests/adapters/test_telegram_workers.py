@@ -17,6 +17,7 @@ import pytest
 
 from bot.testing.drill import Plan, run
 
+
 @pytest.mark.slow
 def test_two_workers_on_postgresql_apply_every_update_exactly_once(
     postgres_url: str, tmp_path: Path
