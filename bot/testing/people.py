@@ -163,8 +163,9 @@ class Person:
             if enough and self._taker_died() and await self._any_recorded([update, *extra]):
                 return  # what a killed worker lost was a repeat of what another one applied
             if now - since > self.patience and self._taker_died():
+                mark = len(self.inbox.messages)  # before: the reply may come before the 200
                 update = await self._recover(step, [update, *extra])
-                mark, since, replies, extra = len(self.inbox.messages), time.monotonic(), None, ()
+                since, replies, extra = time.monotonic(), None, ()
                 self._since = since
                 continue
             self.inbox.arrived.clear()

@@ -15,7 +15,7 @@ import logging
 from collections.abc import AsyncIterator
 from typing import Any
 
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.routing import Route
 from telegram import Update
@@ -41,6 +41,9 @@ def webhook_route(application: App, path: str, secret: str) -> Route:
         try:
             data = await request.json()
             update = Update.de_json(data, application.bot) if isinstance(data, dict) else None
+        except ClientDisconnect:  # Telegram gave up on this delivery: it will send it again
+            log.info("webhook caller left before sending the whole update")
+            return Response(status_code=400)
         except (ValueError, KeyError, TypeError):
             update = None
         if update is None:
