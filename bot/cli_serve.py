@@ -61,7 +61,7 @@ def telegram_parts(cfg: Config, application: Any) -> tuple[list[Any], Any]:
     url = cfg.telegram_webhook_url
     secret = cfg.telegram_webhook_secret.reveal() if cfg.telegram_webhook_secret else None
     routes = [] if url is None or secret is None else [
-        webhook_route(application, webhook_path(cfg), secret)
+        webhook_route(application, webhook_path(cfg), secret, cfg.telegram_turns_at_once)
     ]  # fmt: skip
     started = running(
         application,

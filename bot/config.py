@@ -63,6 +63,7 @@ class Config:
     telegram_webhook_port: int = 8443
     telegram_drop_pending_updates: bool = False
     telegram_rate_limit: float = 30.0
+    telegram_turns_at_once: int = 4
     """Messages a second this process may send; Telegram allows a bot about 30 in all, so with
     N workers give each 30/N. 0: no limit (only against a fake Bot API, for benchmarks)."""
     check_in_every_seconds: float = 900.0

@@ -129,6 +129,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("CARERCHECK_TELEGRAM_RATE_LIMIT", "telegram_rate_limit", "rate", "30", "15",
             "Messages a second each bot process sends at most (Telegram allows about 30 for "
             "the whole bot: with N webhook workers, give each 30/N; 0: no limit)."),
+    Setting("CARERCHECK_TELEGRAM_TURNS_AT_ONCE", "telegram_turns_at_once", "int", "4", "8",
+            "Webhook updates a bot process works on at once; more wait (a bound keeps each "
+            "turn quick under load: see bench/README.md)."),
     Setting("CARERCHECK_CHECK_IN_EVERY_SECONDS", "check_in_every_seconds", "seconds", "900",
             "60", "How often the Telegram bot sends check-ins that have fallen due and "
             "deletes conversations kept past their time."),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import socket
@@ -24,12 +25,17 @@ UPDATE = {"update_id": 7, "message": {"message_id": 1, "date": 0, "text": "hi",
 class Recorder:
     """Stands in for PTB's Application: the bot to parse with, and the updates processed."""
 
-    def __init__(self) -> None:
+    def __init__(self, takes: float = 0.0) -> None:
         self.bot = Bot("123:ABC")
         self.processed: list[int] = []
+        self.takes, self.now, self.most = takes, 0, 0
 
     async def process_update(self, update: Any) -> None:
+        self.now += 1
+        self.most = max(self.most, self.now)
+        await asyncio.sleep(self.takes)
         self.processed.append(update.update_id)
+        self.now -= 1
 
 
 @pytest.fixture
@@ -66,3 +72,19 @@ def test_a_caller_that_leaves_mid_request_changes_nothing(
         again = httpx.post(f"{url}/hook", json=UPDATE, headers={SECRET_HEADER: "s3cret"})
     assert again.status_code == 200 and recorder.processed == [7]  # only the whole delivery
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+def test_at_most_so_many_updates_are_worked_on_at_once(tmp_path: Any) -> None:
+    recorder = Recorder(takes=0.05)
+    app = Starlette(routes=[webhook_route(recorder, "/hook", "s3cret", at_once=2)])  # type: ignore[arg-type]
+
+    async def deliver_ten(url: str) -> list[int]:
+        async with httpx.AsyncClient() as client:
+            posts = [client.post(f"{url}/hook", json=UPDATE | {"update_id": i},
+                                 headers={SECRET_HEADER: "s3cret"}) for i in range(10)]  # fmt: skip
+            return [r.status_code for r in await asyncio.gather(*posts)]
+
+    with BackgroundServer(app) as server:
+        codes = asyncio.run(deliver_ten(server.url))
+    assert codes == [200] * 10  # each answered once its update was processed
+    assert sorted(recorder.processed) == list(range(10)) and recorder.most == 2
