@@ -90,6 +90,10 @@ class Person:
     patience: float = 0.5
     """Seconds to wait for a reply before asking whether its worker was killed meanwhile."""
     _takers: list[tuple[WebhookWorker, int]] = field(default_factory=list)
+    _running: list[tuple[WebhookWorker, int]] = field(default_factory=list)
+    """Every worker and its start count when the step's update was first sent: a worker
+    killed since may have taken it first, applied it and died mid-reply before a retry went
+    to another (which then sends the current question again, not the whole reply)."""
     _since: float = 0.0
 
     @property
@@ -112,6 +116,7 @@ class Person:
         replies, rough = self.script.replies[number], number > 0
         mark, started = len(self.inbox.messages), time.monotonic()
         update = self._update(step)
+        self._running = [(w, w.starts) for w in self.telegram.workers]
         sends, extra = [self.telegram.deliver(update)], []
         if rough and len(self.telegram.workers) > 1 and self.rng.random() < self.duplicate:
             first, second = self.rng.sample(list(self.telegram.workers), 2)
@@ -181,7 +186,7 @@ class Person:
         if time.monotonic() - self._since > STUCK:
             taken = [(w.name, start, w.starts) for w, start in self._takers]
             raise AssertionError(f"user {self.user_id}: no reply for {STUCK} s (taken by {taken})")
-        return any(worker.starts != start for worker, start in self._takers)
+        return any(worker.starts != start for worker, start in self._takers + self._running)
 
     async def _recorded(self, updates: Iterable[Json]) -> bool:
         """Whether every one of ``updates`` has been taken into the stored conversation."""
@@ -206,10 +211,12 @@ class Person:
         if await self._any_recorded(updates):
             self.counts.silent += 1
             start = self.api.send_text(self.user_id, "/start")
+            self._running = [(w, w.starts) for w in self.telegram.workers]
             self._takers = [await self.telegram.deliver(start)]
             return start
         self.counts.lost += 1
         again = self._update(step)
+        self._running = [(w, w.starts) for w in self.telegram.workers]
         self._takers = [await self.telegram.deliver(again)]
         return again
 

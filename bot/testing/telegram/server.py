@@ -22,7 +22,7 @@ import httpx
 import uvicorn
 from starlette.applications import Starlette
 from starlette.datastructures import UploadFile
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 from starlette.types import ASGIApp
@@ -249,6 +249,8 @@ class FakeBotApi(Chats):
             return _error(BotApiError(404, "Not Found: method not found"))
         try:
             raw = await read_params(request)
+        except ClientDisconnect:  # the bot went (killed mid-request): nothing was asked
+            return _error(BotApiError(400, "Bad Request: the request was not finished"))
         except ValueError as exc:
             return _error(BotApiError(400, f"Bad Request: {exc}"))
         problems = self.spec.check(method.name, raw)
