@@ -32,8 +32,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -136,25 +135,6 @@ def postgresql_case(engine: Engine, url: str) -> Case:
     )
 
 
-@contextmanager
-def schema(base_url: str) -> Iterator[str]:
-    """A fresh PostgreSQL schema for one case, dropped after; its URL."""
-    from sqlalchemy import text  # noqa: PLC0415
-
-    from bot.storage import connect  # noqa: PLC0415
-
-    name = f"carercheck_bench_{os.getpid()}"
-    base = connect(base_url)
-    with base.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{name}"'))
-    try:
-        yield f"{base_url}{'&' if '?' in base_url else '?'}options=-csearch_path%3D{name}"
-    finally:
-        with base.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{name}" CASCADE'))
-        base.dispose()
-
-
 def make_case(args: argparse.Namespace, mode: str, engine: Engine, folder: str) -> Case:
     """The case for ``mode`` (PostgreSQL's schema is made by the caller)."""
     if mode == "postgresql":
@@ -166,7 +146,9 @@ def one(args: argparse.Namespace, mode: str, users: int) -> dict[str, Any]:
     """Run one case in this process and return its measurements."""
     if mode != "postgresql":
         return _one(args, mode, users)
-    with schema(args.postgres_url) as url:
+    from bot.testing.schemas import own_schema  # noqa: PLC0415
+
+    with own_schema(args.postgres_url) as url:
         return _one(argparse.Namespace(**{**vars(args), "postgres_url": url}), mode, users)
 
 
