@@ -6,7 +6,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -16,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from bot.storage.crypto import Cipher
+from bot.testing.processes import free_port, listening, wait_until
 from bot.testing.telegram import FakeBotApi, updates
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -224,30 +224,6 @@ def test_telegram_webhook_without_a_secret_refuses_to_run(tmp_path: Path) -> Non
         assert "CARERCHECK_TELEGRAM_WEBHOOK_SECRET" in result.stderr
         assert api.calls == []  # it never reached Telegram
         api.assert_clean()
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-    return port
-
-
-def wait_until(predicate, what: str, proc: subprocess.Popen[str], timeout: float = 15.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if proc.poll() is not None:
-            _, err = proc.communicate()
-            raise AssertionError(f"the bot exited ({proc.returncode}) before {what}:\n{err}")
-        if time.monotonic() > deadline:
-            raise AssertionError(f"gave up waiting for {what}")
-        time.sleep(0.05)
-
-
-def listening(port: int) -> bool:
-    """Whether something accepts connections on this loopback port."""
-    with socket.socket() as probe:
-        return probe.connect_ex(("127.0.0.1", port)) == 0
 
 
 def stop(proc: subprocess.Popen[str]) -> None:

@@ -7,12 +7,10 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -21,32 +19,11 @@ import pytest
 
 from bot.storage import ConversationStore, connect
 from bot.storage.crypto import Cipher
+from bot.testing.processes import free_port, listening, wait_until
 from bot.testing.telegram import FakeBotApi
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN, SECRET, USER = "123:ABC", "serve-s3cret", 4711
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-    return port
-
-
-def listening(port: int) -> bool:
-    with socket.socket() as probe:
-        return probe.connect_ex(("127.0.0.1", port)) == 0
-
-
-def wait_until(predicate: Callable[[], bool], what: str, proc: subprocess.Popen[str]) -> None:
-    deadline = time.monotonic() + 20
-    while not predicate():
-        if proc.poll() is not None:
-            raise AssertionError(f"serve exited ({proc.returncode}) before {what}")
-        if time.monotonic() > deadline:
-            raise AssertionError(f"gave up waiting for {what}")
-        time.sleep(0.05)
 
 
 def carercheck(tmp_path: Path, command: str, **settings: str) -> subprocess.Popen[str]:
@@ -107,7 +84,9 @@ def test_serve_answers_on_one_port_and_finishes_a_turn_in_flight_on_sigterm(
     with FakeBotApi(token=TOKEN) as api:
         proc = serve(tmp_path, api, port)
         try:
-            wait_until(lambda: api.webhook is not None and listening(port), "the webhook", proc)
+            wait_until(
+                lambda: api.webhook is not None and listening(port), "the webhook", proc, timeout=20
+            )
             assert api.webhook is not None and api.webhook["secret_token"] == SECRET
             assert httpx.get(f"{root}/healthz").status_code == 200
             assert httpx.get(f"{root}/readyz").json() == {"status": "ready"}
@@ -132,7 +111,7 @@ def test_serve_answers_on_one_port_and_finishes_a_turn_in_flight_on_sigterm(
                 target=lambda: answered.update(code=post(api, hook, easy_read))
             )
             thread.start()
-            wait_until(lambda: sends(api) > before, "the reply to be on its way", proc)
+            wait_until(lambda: sends(api) > before, "the reply to be on its way", proc, timeout=20)
             proc.send_signal(signal.SIGTERM)
             stopped_at = time.monotonic()
             time.sleep(0.5)
@@ -169,9 +148,9 @@ def test_serve_without_a_webhook_url_polls(tmp_path: Path) -> None:
         }
         proc = carercheck(tmp_path, "serve", **settings)
         try:
-            wait_until(lambda: listening(port), "the port", proc)
+            wait_until(lambda: listening(port), "the port", proc, timeout=20)
             api.send_text(USER, "/start")
-            wait_until(lambda: bool(api.sent(USER)), "the first reply", proc)
+            wait_until(lambda: bool(api.sent(USER)), "the first reply", proc, timeout=20)
             assert api.allowed_updates == ["message", "callback_query"]
             assert api.webhook is None
             proc.send_signal(signal.SIGTERM)
@@ -195,7 +174,7 @@ def test_dashboard_and_worker_serve_the_operations_routes(tmp_path: Path, comman
     }
     proc = carercheck(tmp_path, command, **settings)
     try:
-        wait_until(lambda: listening(port), "the port", proc)
+        wait_until(lambda: listening(port), "the port", proc, timeout=20)
         root = f"http://127.0.0.1:{port}"
         assert httpx.get(f"{root}/healthz").status_code == 200
         assert httpx.get(f"{root}/readyz").json() == {"status": "ready"}

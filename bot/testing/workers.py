@@ -12,7 +12,6 @@ import asyncio
 import contextlib
 import random
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -24,19 +23,12 @@ from typing import IO, Any
 import httpx
 
 from bot.testing.keys import TEST_KEY
+from bot.testing.processes import free_port
 
 TOKEN = "123:ABC"  # noqa: S105 - the fake Bot API's made-up token
 SECRET = "workers-webhook-secret"  # noqa: S105 - made up, for loopback only
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 - a header name
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent.parent
-
-
-def free_port() -> int:
-    """A TCP port on loopback that nothing listens on just now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-    return port
 
 
 class WebhookWorker:

@@ -7,7 +7,6 @@ until the outcome. The fake Bot API checks every request against the Bot API spe
 from __future__ import annotations
 
 import asyncio
-import socket
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -22,6 +21,7 @@ from bot.content import build_engine
 from bot.engine import Engine
 from bot.engine.render import FSI, PDI
 from bot.storage import Conversations, ConversationStore, connect, upgrade
+from bot.testing.processes import free_port
 from bot.testing.telegram import FakeBotApi
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -35,13 +35,6 @@ Send = Callable[[dict[str, Any]], Awaitable[None]]
 @pytest.fixture(scope="module")
 def real_engine() -> Engine:
     return build_engine(ROOT / "flows", ROOT / "locales")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-    return port
 
 
 @asynccontextmanager

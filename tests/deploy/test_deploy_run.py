@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import secrets
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -21,18 +20,12 @@ import pytest
 from test_deploy_files import DEPLOY, ENTRYPOINTS, entrypoint_param
 
 from bot.storage.crypto import Cipher
+from bot.testing.processes import free_port
 from bot.testing.telegram import FakeBotApi
 
 CARERCHECK = str(Path(sys.executable).with_name("carercheck"))
 TOKEN = "123:ABC"
 HOOK = "https://carers.example.org/telegram-webhook"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-    return port
 
 
 def fill(example: str, values: dict[str, str]) -> str:
