@@ -80,10 +80,10 @@ def _reset(args: argparse.Namespace, cfg: Config) -> int:
 
     db = connect(cfg.database_url)
     upgrade(db)
-    address = args.email.strip().lower()
-    found = [a for a, disabled in AccountStore(db).people(None) if a.email == address]
-    token = Passwords(db).make_reset(found[0].id, None, now()) if found else None
+    account = AccountStore(db).find(args.email)
+    token = Passwords(db).make_reset(account.id, None, now()) if account else None
     if token is None:
+        address = args.email.strip().lower()
         print(f"no account that can sign in has the address {address}", file=sys.stderr)
         return 2
     print(f"{cfg.dashboard_url}/reset/{token}")

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 from typing import Any
 
 import yaml
@@ -63,7 +62,7 @@ def _split(value: str) -> list[str]:
 
 
 def _add(args: argparse.Namespace, cfg: Config) -> int:
-    from bot.content import age_bands, build_engine  # noqa: PLC0415
+    from bot.content import age_bands, build_engine, shown_path  # noqa: PLC0415
     from bot.engine.errors import FlowError  # noqa: PLC0415
     from bot.engine.organisations import parse_organisations  # noqa: PLC0415
 
@@ -76,24 +75,17 @@ def _add(args: argparse.Namespace, cfg: Config) -> int:
     body = {"spec_version": "1.0", "organisations": [entry(args, day)]}
     text = HEADER.format(day=day) + "\n" + yaml.safe_dump(body, sort_keys=False, width=96)
     try:
-        parse_organisations(text, str(path.name), age_bands(engine.flows.values()))
+        parse_organisations(text, shown_path(path), age_bands(engine.flows.values()))
     except FlowError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
         return 2
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
-    print(f"added {args.id} in {_shown(path)}")
+    print(f"added {args.id} in {shown_path(path)}")
     if args.webhook and args.webhook_secret not in cfg.webhook_secrets:
         print(f"set {args.webhook_secret} to the webhook's signing secret", file=sys.stderr)
     return 0
-
-
-def _shown(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
 
 
 def _orgs(args: argparse.Namespace, cfg: Config) -> int:

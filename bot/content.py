@@ -21,12 +21,12 @@ def load_flows(flows_dir: Path) -> tuple[list[Flow], list[Service], list[Problem
     problems: list[Problem] = []
     for path in sorted(flows_dir.glob("*.yaml")):
         try:
-            flows.append(parse_flow(path.read_text(encoding="utf-8"), _name(path)))
+            flows.append(parse_flow(path.read_text(encoding="utf-8"), shown_path(path)))
         except FlowError as exc:
             problems += exc.problems
     for path in sorted((flows_dir / "services").glob("*.yaml")):
         try:
-            services += parse_services(path.read_text(encoding="utf-8"), _name(path))
+            services += parse_services(path.read_text(encoding="utf-8"), shown_path(path))
         except FlowError as exc:
             problems += exc.problems
     if not flows and not problems:
@@ -40,7 +40,7 @@ def load_sources(flows_dir: Path) -> tuple[list[Source], list[Problem]]:
     problems: list[Problem] = []
     for path in sorted((flows_dir / "sources").glob("*.yaml")):
         try:
-            sources += parse_sources(path.read_text(encoding="utf-8"), _name(path))
+            sources += parse_sources(path.read_text(encoding="utf-8"), shown_path(path))
         except FlowError as exc:
             problems += exc.problems
     return sources, problems
@@ -57,13 +57,13 @@ def load_organisations(flows_dir: Path, flows: Iterable[Flow]) -> list[Organisat
     problems: list[Problem] = []
     for path in sorted((flows_dir / "organisations").glob("*.yaml")):
         try:
-            more = parse_organisations(path.read_text(encoding="utf-8"), _name(path), ages)
+            more = parse_organisations(path.read_text(encoding="utf-8"), shown_path(path), ages)
         except FlowError as exc:
             problems += exc.problems
             continue
         seen = {o.id for o in found}
         problems += [
-            Problem(_name(path), None, o.id, "organisation id used in another file")
+            Problem(shown_path(path), None, o.id, "organisation id used in another file")
             for o in more
             if o.id in seen
         ]
@@ -101,7 +101,8 @@ def build_engine(flows_dir: Path, locales_dir: Path | None = None) -> Engine:
     )
 
 
-def _name(path: Path) -> str:
+def shown_path(path: Path) -> str:
+    """A data file's path as problems name it: relative to here when it is below here."""
     try:
         return str(path.resolve().relative_to(Path.cwd()))
     except ValueError:

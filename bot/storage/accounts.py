@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Engine, delete, func, insert, or_, select, update
+from sqlalchemy import ColumnElement, Engine, delete, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from bot.storage.db import as_utc
@@ -98,10 +98,15 @@ class AccountStore:
 
     def get(self, user_id: int) -> Account | None:
         """The account, if it exists and is not disabled."""
+        return self._enabled(User.id == user_id)
+
+    def find(self, email: str) -> Account | None:
+        """The account with this e-mail address (any case), if it exists and is not disabled."""
+        return self._enabled(User.email == email.strip().lower())
+
+    def _enabled(self, which: ColumnElement[bool]) -> Account | None:
         with self.db.connect() as conn:
-            row = conn.execute(
-                select(User).where(User.id == user_id, User.disabled.is_(False))
-            ).first()
+            row = conn.execute(select(User).where(which, User.disabled.is_(False))).first()
         if row is None:
             return None
         changed = as_utc(row.password_changed_at) if row.password_changed_at else None

@@ -67,7 +67,9 @@ async def make_link(request: Request) -> Response:
     if token is None:
         raise HTTPException(404)
     d.accounts.audit(account, None, f"made a reset link for account {user_id}", at)
-    person = next(p for p, _ in d.accounts.people(scope(account)) if p.id == user_id)
+    person = d.accounts.get(user_id)  # enabled and theirs: make_reset checked both
+    if person is None:  # disabled in the same instant
+        raise HTTPException(404)
     link = str(request.base_url).rstrip("/") + f"/reset/{token}"
     hours = int(RESET_LIFETIME.total_seconds() // 3600)
     context = {"account": account, "person": person, "link": link, "hours": hours}
