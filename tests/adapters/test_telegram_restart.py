@@ -130,6 +130,10 @@ def tap(
     after = question["message_id"]
     bot.wait_until(lambda: newest_after(api, after), f"the question after {question['text']!r}")
     bot.wait_until(lambda: confirmed(api, tapped["update_id"]), "the tap to be confirmed")
+    marked = question["message_id"]  # the bot marks the answer after it sends the next question
+    bot.wait_until(
+        lambda: all(m["message_id"] != marked for m in questions(api)), "the answer to be marked"
+    )
     found = newest_after(api, after)
     assert found is not None
     return found
