@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -125,6 +126,25 @@ async def test_tap_moves_on_and_takes_the_old_keyboard_off(api: FakeBotApi, app:
     assert "reply_markup" not in old
     assert old["text"] == "Shall we start?\n\n✓ Yes, let's start"
     assert any(name == "answerCallbackQuery" for name, _ in api.calls)
+
+
+async def test_a_tap_waits_on_telegram_once_not_three_times(api: FakeBotApi, app: Any) -> None:
+    """The tap is acknowledged while its turn runs, and marked while the next question goes.
+
+    With Telegram slow to answer both, one after the other would take at least 3 s.
+    """
+    first = await start(api, app)
+    answers = sum(1 for name, _ in api.calls if name == "answerCallbackQuery")
+    api.delay("answerCallbackQuery", 1.5)
+    api.delay("editMessageText", 1.5)
+    started = time.monotonic()
+    nxt = await tap(api, app, "start")
+    took = time.monotonic() - started
+    assert took < 2.5, f"the tap's Bot API calls were made one after another ({took:.2f} s)"
+    assert nxt["message_id"] != first["message_id"] and buttons(nxt)
+    old = next(m for m in api.sent(USER) if m["message_id"] == first["message_id"])
+    assert old["text"] == "Shall we start?\n\n✓ Yes, let's start"
+    assert sum(1 for name, _ in api.calls if name == "answerCallbackQuery") == answers + 1
 
 
 async def test_a_stale_tap_gets_moved_on_and_the_current_question(

@@ -15,10 +15,10 @@ import logging
 import re
 import weakref
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
-from telegram import Message, Update
+from telegram import CallbackQuery, Message, Update
 from telegram.error import BadRequest, Forbidden
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
@@ -33,6 +33,8 @@ from bot.storage import Conversations, Turn
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
+Alongside = Callable[[Turn], Awaitable[None]]
+"""A Bot API call made for a turn while its messages are sent."""
 SOURCE_PAYLOAD = re.compile(r"src_([a-z0-9_]{1,40})")
 Context = ContextTypes.DEFAULT_TYPE
 CHANNEL = "telegram"
@@ -134,14 +136,21 @@ class Handlers:
         await self._run(update, context, Command(self.clock(), name, arg))
 
     async def on_tap(self, update: Update, context: Context) -> None:
-        """A tapped button: its option for the question it was on; forged data gets the question."""
+        """A tapped button: its option for the question it was on; forged data gets the question.
+
+        The tap is acknowledged (the button's spinner stops) while the turn runs, and the tapped
+        question is marked while the next one is sent: each waits on Telegram only once.
+        """
         query = update.callback_query
         if query is None:
             return
+        acknowledged = asyncio.ensure_future(_acknowledge(query))
         try:
-            await query.answer()
-        except BadRequest as exc:  # e.g. a tap made while the bot was down: still apply it
-            log.info("could not answer the tap: %s", exc)
+            await self._tap(update, context, query)
+        finally:
+            await acknowledged
+
+    async def _tap(self, update: Update, context: Context, query: CallbackQuery) -> None:
         chat = update.effective_chat
         if chat is not None and chat.type != chat.PRIVATE:  # a button in a group: never there
             await self.on_group(update, context)
@@ -152,10 +161,9 @@ class Handlers:
             await self._run(update, context, Command(self.clock(), "start"))
             return
         prompt, option = parsed
-        turn = await self._run(update, context, Choose(self.clock(), option, prompt))
-        if turn is not None and isinstance(query.message, Message):
-            answered = any(isinstance(e, ResultChanged) for e in turn.events)
-            await _mark_answered(query.message, query.data or "", answered)
+        tapped = query.message if isinstance(query.message, Message) else None
+        mark = None if tapped is None else functools.partial(_mark, tapped, query.data or "")
+        await self._run(update, context, Choose(self.clock(), option, prompt), alongside=mark)
 
     async def on_other(self, update: Update, context: Context) -> None:
         """Stickers, photos, voice and the like: say what the bot reads, then the question."""
@@ -219,11 +227,17 @@ class Handlers:
         return fill(tr.pgettext(msg.context, msg.text), values.get)
 
     async def _run(
-        self, update: Update, context: Context, inp: Input, first: Msg | None = None
+        self,
+        update: Update,
+        context: Context,
+        inp: Input,
+        first: Msg | None = None,
+        alongside: Alongside | None = None,
     ) -> Turn | None:
         """Run one turn for the sender of ``update`` and send its messages to their chat.
 
-        ``first`` is one of this channel's own messages to send before the turn's. A repeated
+        ``first`` is one of this channel's own messages to send before the turn's; ``alongside``
+        is a Bot API call made for the turn while its messages are sent. A repeated
         delivery of the update (same update id) changes nothing and gets the current question
         again: Telegram delivers again only what got no answer, so the worker that took it
         first may have saved the turn and died before replying.
@@ -240,7 +254,11 @@ class Handlers:
                 return None
             if first is not None:
                 await context.bot.send_message(update.effective_chat.id, self._say(update, first))
-            await self._send(context, update.effective_chat.id, turn)
+            sending = self._send(context, update.effective_chat.id, turn)
+            if alongside is None:
+                await sending
+            else:
+                await asyncio.gather(sending, alongside(turn))
         return turn
 
     async def _turn(self, user_id: str, inp: Input) -> Turn:
@@ -294,12 +312,21 @@ def _user_id(update: Update) -> str | None:
     return str(user.id) if user is not None else None
 
 
-async def _mark_answered(message: Message, data: str, answered: bool) -> None:
+async def _acknowledge(query: CallbackQuery) -> None:
+    """Answer a tap, so the button stops spinning; a tap too old to answer is still applied."""
+    try:
+        await query.answer()
+    except BadRequest as exc:  # e.g. a tap made while the bot was down
+        log.info("could not answer the tap: %s", exc)
+
+
+async def _mark(message: Message, data: str, turn: Turn) -> None:
     """Take the keyboard off a tapped question; if the tap answered it, show "✓ <label>".
 
     A tap that did not answer (a stale question, a tick at "choose all that fit", "I don't
     understand") only loses its keyboard: the turn has sent the question it belongs on.
     """
+    answered = any(isinstance(e, ResultChanged) for e in turn.events)
     label = tapped_label(message.reply_markup, data) if answered else None
     try:
         if label is not None and message.text:

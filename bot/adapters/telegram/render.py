@@ -7,6 +7,7 @@ question's button can be recognised as stale.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -21,6 +22,8 @@ _CALLBACK = re.compile(r"(\d{1,9}):([A-Za-z0-9_.\-]{1,50})")
 
 
 MAX_CAPTION_CHARS = 1024
+KEYBOARDS = 1024
+"""Keyboards kept built: the same question at the same point looks the same for everyone."""
 
 
 @dataclass(frozen=True)
@@ -70,9 +73,15 @@ def keyboard(event: MessageCreated) -> InlineKeyboardMarkup | None:
     """The inline keyboard for a question's options, one button per row; None without options."""
     if not event.options:
         return None
+    return _keyboard(event.prompt or 0, tuple((o.label, o.id) for o in event.options))
+
+
+@functools.lru_cache(maxsize=KEYBOARDS)
+def _keyboard(prompt: int, options: tuple[tuple[str, str], ...]) -> InlineKeyboardMarkup:
+    """One keyboard, built once and shared: PTB's keyboards cannot be changed once made."""
     rows = [
-        [InlineKeyboardButton(o.label, callback_data=callback_data(event.prompt, o.id))]
-        for o in event.options
+        [InlineKeyboardButton(label, callback_data=callback_data(prompt, id_))]
+        for label, id_ in options
     ]
     return InlineKeyboardMarkup(rows)
 
