@@ -72,6 +72,7 @@ from telegram.warnings import PTBUserWarning
 
 from bot.adapters.telegram import build_application
 from bot.content import build_engine
+from bot.startup import settle
 from bot.storage import Conversations, ConversationStore, connect, upgrade
 from bot.testing.keys import fixed_cipher
 from bot.testing.telegram.updates import bot_user, callback_query, chat, text_message, user
@@ -315,6 +316,7 @@ def carercheck_case(folder: str, requests: tuple[BaseRequest, BaseRequest], **kw
     if not kw.get("throttle"):
         app.bot._rate_limiter = AIORateLimiter(overall_max_rate=0, group_max_rate=0)
     sync = ["OFF", "NORMAL", "FULL", "EXTRA"][level]
+    settle()  # as `carercheck telegram` does just before it serves
     return Case(app, app.process_update, f"carercheck: journal_mode={journal} synchronous={sync}")
 
 

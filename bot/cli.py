@@ -20,6 +20,7 @@ from bot.cli_serve import add_parsers as add_serve_parsers
 from bot.config import Config, ConfigError
 from bot.content import build_engine, load_flows
 from bot.engine import FlowError
+from bot.startup import settle
 
 log = logging.getLogger("carercheck")
 
@@ -93,6 +94,7 @@ def _telegram(args: argparse.Namespace, cfg: Config) -> int:
 def _run_polling(application: Any, cfg: Config) -> None:
     from bot.adapters.telegram.app import ALLOWED_UPDATES  # noqa: PLC0415
 
+    settle()
     application.run_polling(
         allowed_updates=ALLOWED_UPDATES, drop_pending_updates=cfg.telegram_drop_pending_updates
     )

@@ -18,6 +18,8 @@ from sqlalchemy import Engine
 from starlette.applications import Starlette
 from starlette.routing import BaseRoute
 
+from bot.startup import settle
+
 GRACE_SECONDS = 25
 """How long requests in flight may take to finish after SIGTERM (within the usual 30 s that
 process managers wait before they kill)."""
@@ -60,4 +62,5 @@ def run_http(app: Any, host: str, port: int, *, trusted_proxies: str | None = No
         timeout_graceful_shutdown=GRACE_SECONDS,
         lifespan="on",
     )
+    settle()
     _Server(config).run()

@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from bot.config import Config
+from bot.startup import settle
 from bot.storage.crypto import Cipher
 
 log = logging.getLogger("carercheck")
@@ -108,6 +109,7 @@ def _worker(args: argparse.Namespace, cfg: Config) -> int:
 
         run_http(app_with_ops(db, [], lifespan), cfg.worker_listen, cfg.worker_port)
         return 0
+    settle()
     asyncio.run(_run_until_stopped(lambda stop: worker.run(stop, cfg.worker_every_seconds)))
     return 0
 
