@@ -45,7 +45,8 @@ T0 = datetime(2025, 1, 6, 9, 0, tzinfo=UTC)
 SQLITE_TARGET = 3_000  # turns/s with durable SQLite storage on one core
 FLAT_TARGET = 0.8  # turns/s at the most users / at the fewest; "flat" means at least this
 RSS_TARGET_MB, RSS_TARGET_USERS = 100, 100_000
-Script = tuple[tuple[str, ...], tuple[str, ...]]  # the answers; the session JSON before each
+Script = tuple[tuple[str, ...], tuple[str, ...], int]
+"""The answers; the session JSON before each; which answer reaches the outcome."""
 
 
 class Case(NamedTuple):
@@ -62,7 +63,8 @@ def walk(engine: Engine, count: int, seed: int) -> list[Script]:
     for _ in range(count):
         session = engine.new_session(at=T0)
         events, answers, states = session.start(), list[str](), [session.to_json()]
-        while not session.done:
+        outcome = -1
+        while not session.done or session.state.awaiting:  # e.g. a check-in offered at the end
             asked = [e for e in events if isinstance(e, MessageCreated) and e.options]
             if not asked or len(answers) > 200:
                 raise RuntimeError(f"cannot walk the flow by its options after {answers}")
@@ -74,7 +76,9 @@ def walk(engine: Engine, count: int, seed: int) -> list[Script]:
                 answers.append("_done")
                 events = session.resume(Choose(T0, "_done"))
                 states.append(session.to_json())
-        found.append(((*answers, "restart"), tuple(states)))
+            if any(isinstance(e, OutcomeReached) for e in events):  # questions may follow it
+                outcome = len(answers) - 1
+        found.append(((*answers, "restart"), tuple(states), outcome))
     return found
 
 
@@ -170,7 +174,7 @@ def _one(args: argparse.Namespace, mode: str, users: int) -> dict[str, Any]:
         rng = random.Random(args.seed)
         position = bytearray(users)  # the next answer of each user in its script
         for u in range(users):
-            answers, states = scripts[u % len(scripts)]
+            answers, states, _ = scripts[u % len(scripts)]
             position[u] = rng.randrange(len(answers))
             if position[u]:
                 case.place(f"u{u}", states[position[u]])
@@ -215,12 +219,12 @@ def measure(
         started = time.perf_counter()
         for _ in range(turns):
             u = (offset + i * stride) % users
-            answers = scripts[u % len(scripts)][0]
+            answers, _, outcome = scripts[u % len(scripts)]
             k = position[u]
             events = case.turn(f"u{u}", Choose(T0 + timedelta(milliseconds=i), answers[k]))
             position[u] = (k + 1) % len(answers)
             outcomes += any(isinstance(e, OutcomeReached) for e in events)
-            expected += k == len(answers) - 2
+            expected += k == outcome
             i += 1
         rates.append(turns / (time.perf_counter() - started))
     cpu = (time.process_time() - cpu) / (time.perf_counter() - wall)
