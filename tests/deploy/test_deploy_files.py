@@ -169,6 +169,8 @@ def test_every_service_waits_for_the_migration_and_has_a_healthcheck() -> None:
             )
             assert f"http://127.0.0.1:{port}/healthz" in " ".join(svc["healthcheck"]["test"]), name
     assert "healthcheck" in services["db"] and "healthcheck" in services["proxy"]
+    # Over TCP, which the image's first-start server (on the Unix socket only) does not answer.
+    assert "--host=127.0.0.1" in services["db"]["healthcheck"]["test"]
     bots = [
         n for n, s in carercheck_services().items() if s["command"][1:] == ["telegram", "--webhook"]
     ]
