@@ -169,10 +169,30 @@ def test_every_service_waits_for_the_migration_and_has_a_healthcheck() -> None:
             )
             assert f"http://127.0.0.1:{port}/healthz" in " ".join(svc["healthcheck"]["test"]), name
     assert "healthcheck" in services["db"] and "healthcheck" in services["proxy"]
+    # Over TCP, which the image's first-start server (on the Unix socket only) does not answer.
+    assert "--host=127.0.0.1" in services["db"]["healthcheck"]["test"]
     bots = [
         n for n, s in carercheck_services().items() if s["command"][1:] == ["telegram", "--webhook"]
     ]
     assert len(bots) == 2
+
+
+def test_every_port_is_reachable_from_the_other_containers() -> None:
+    """Each carercheck service listens on every address of its container, in compose.yaml and
+    in the image: Caddy and your monitoring reach its port over the compose network. (The
+    worker's /healthz answered its healthcheck, but its /metrics was on the container's own
+    127.0.0.1 only.)"""
+    image = dict(re.findall(r"\b(CARERCHECK_\w+_LISTEN)=(\S+)", dockerfile()))
+    exposed = re.findall(r"^EXPOSE (.+)$", dockerfile(), re.M)[0].split()
+    for name, svc in carercheck_services().items():
+        env = svc["environment"]
+        for key, port in env.items():
+            if key.endswith("_PORT") and key != "CARERCHECK_SMTP_PORT":
+                listen = key.removesuffix("_PORT") + "_LISTEN"
+                assert setting(listen).default == "127.0.0.1", listen
+                assert env.get(listen) == "0.0.0.0", (name, listen)
+                assert image.get(listen) == "0.0.0.0", listen
+                assert port in exposed, (name, port)
 
 
 def caddy_routes() -> dict[str, set[str]]:
