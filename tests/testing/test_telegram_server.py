@@ -247,3 +247,13 @@ def test_webhook_records_secret_and_posts_updates() -> None:
         assert result(api, "getUpdates") == []
         api.assert_clean()
     assert seen == [("s3cret", update)]
+
+
+def test_latency_holds_back_every_answer_but_long_polls() -> None:
+    with FakeBotApi(token="123:ABC", latency=0.3) as slow:
+        started = time.monotonic()
+        assert result(slow, "sendMessage", chat_id=1, text="hi")["text"] == "hi"
+        assert time.monotonic() - started >= 0.3
+        started = time.monotonic()
+        assert result(slow, "getUpdates", timeout=0) == []
+        assert time.monotonic() - started < 0.3

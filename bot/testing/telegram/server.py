@@ -164,11 +164,14 @@ class FakeBotApi(Chats):
         *,
         spec: BotApiSpec | None = None,
         max_poll: float = 1.0,
+        latency: float = 0.0,
     ) -> None:
         super().__init__(updates.bot_user(int(token.split(":", maxsplit=1)[0])))
         self.token = token
         self.spec = spec or default_spec()
         self.max_poll = max_poll
+        self.latency = latency
+        """Seconds every call but getUpdates waits before its answer (Telegram far away)."""
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self.violations: list[tuple[str, list[str]]] = []
         self.webhook: dict[str, Any] | None = None
@@ -273,7 +276,7 @@ class FakeBotApi(Chats):
             return await anyio.to_thread.run_sync(self._get_updates, params)
         with self._lock:
             delays = self._delays.get(method)
-            wait = delays.pop(0) if delays else 0.0
+            wait = delays.pop(0) if delays else self.latency
         if wait:
             await anyio.sleep(wait)
         with self._lock:
