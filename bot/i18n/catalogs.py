@@ -7,7 +7,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Any, BinaryIO, Protocol
 
 from babel import Locale, UnknownLocaleError
 from babel.lists import format_list
@@ -135,6 +135,7 @@ class Catalogs:
 
     def __post_init__(self) -> None:
         lists = {SOURCE_LANGUAGE: ListLocale(SOURCE_LANGUAGE)}
+        strings: dict[Any, Any] = {}  # one copy of each key and text, shared by the catalogs
         self._loaded[SOURCE_LANGUAGE] = _English(lists=lists[SOURCE_LANGUAGE])
         if self.directory is not None and self.directory.is_dir():
             for po in sorted(self.directory.glob(f"*/LC_MESSAGES/{DOMAIN}.po")):
@@ -142,7 +143,7 @@ class Catalogs:
                 lang = name.removesuffix(EASY_READ)
                 if lang not in lists:
                     lists[lang] = ListLocale(lang)
-                translations = _translations(po, lang)
+                translations = _translations(po, lang, strings)
                 catalog = _Catalog(name, translations, self.missing, self._fell_back, lists[lang])
                 (self._easy if name.endswith(EASY_READ) else self._loaded)[lang] = catalog
         self.names = {code: (native_name(code), english_name(code)) for code in self._loaded}
@@ -176,21 +177,43 @@ class Catalogs:
         return language in self._loaded
 
 
-def _translations(po: Path, language: str) -> Translations:
+def _translations(po: Path, language: str, strings: dict[Any, Any]) -> Translations:
     """A catalog's translations: from its ``.mo`` if that is newer, else compiled from the PO.
 
-    Fuzzy messages are left out, so they fall back to English and are reported.
+    Fuzzy messages are left out, so they fall back to English and are reported. ``strings``
+    holds one copy of each key and text, shared with the other catalogs read with it.
     """
     mo = po.with_suffix(".mo")
     if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
         with mo.open("rb") as fp:
-            return Translations(fp, domain=DOMAIN)
+            return _Shared(fp, strings)
     with po.open("rb") as fp:
         catalog = read_po(fp, locale=language, domain=DOMAIN)
     compiled = io.BytesIO()
     write_mo(compiled, catalog)
     compiled.seek(0)
-    return Translations(compiled, domain=DOMAIN)
+    return _Shared(compiled, strings)
+
+
+class _Shared(Translations):
+    """Babel's translations, sharing their strings with the other catalogs.
+
+    Every catalog keys its messages by context and English text: the same strings in each of
+    the 21 catalogs, and an Easy Read catalog repeats many of its language's texts. One copy
+    of each saves about 3 MB in a process that loads them all.
+    """
+
+    def __init__(self, fp: BinaryIO, strings: dict[Any, Any]) -> None:
+        self._strings = strings
+        super().__init__(fp, domain=DOMAIN)
+
+    def _parse(self, fp: Any) -> None:
+        """Read the catalog (gettext's hook for subclasses), then share its strings."""
+        super()._parse(fp)
+        shared = self._strings.setdefault
+        self._catalog = {
+            shared(key, key): shared(text, text) for key, text in self._catalog.items()
+        }
 
 
 def native_name(language: str) -> str:

@@ -1,4 +1,4 @@
-"""CLDR facts are read once and Babel's data let go."""
+"""CLDR facts are read once and Babel's data let go; catalogs share their strings."""
 
 from __future__ import annotations
 
@@ -34,3 +34,13 @@ def test_the_catalogs_keep_what_they_need_and_babel_keeps_nothing() -> None:
     assert is_rtl("ar") and not is_rtl("pl")
     assert not localedata._cache  # none of that loaded Babel's data again
     assert core._global_data is None
+
+
+def test_catalogs_share_one_copy_of_each_string() -> None:
+    catalogs = Catalogs(ROOT / "locales")
+    welsh, polish = (catalogs._loaded[code].translations._catalog for code in ("cy", "pl"))  # type: ignore[attr-defined]
+    shared = [key for key in welsh if key in polish]
+    assert len(shared) > 100
+    assert all(next(k for k in polish if k == key) is key for key in shared[:50])
+    context, _, message = next(k for k in shared if "\x04" in k).partition("\x04")
+    assert catalogs.get("cy").pgettext(context, message) == welsh[f"{context}\x04{message}"]
