@@ -99,7 +99,7 @@ def seed(db: Any, engine: Engine, upto: int) -> None:
         session.resume(inp)
     state = session.to_json()
     with db.connect() as conn:
-        have = conn.execute(select(func.count(Conversation.id))).scalar_one()
+        have = conn.execute(select(func.count(Conversation.c.id))).scalar_one()
     for first in range(have, upto, 10_000):
         rows = [
             {"channel": "telegram", "user_id": str(SEED_USERS + n), "state": state, "version": 1,

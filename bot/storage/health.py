@@ -32,7 +32,7 @@ def readiness_problem(db: Engine, head: str | None) -> str | None:
 
 def referral_counts(db: Engine) -> dict[str, int]:
     """How many referrals there are in each status (every status, with none as 0)."""
-    query = select(Referral.status, func.count()).group_by(Referral.status)
+    query = select(Referral.c.status, func.count()).group_by(Referral.c.status)
     with db.connect() as conn:
         found = {status: int(n) for status, n in conn.execute(query).all()}
     return {status: 0 for status in FILTERS if status != DEAD} | found
