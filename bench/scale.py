@@ -14,8 +14,8 @@ generator that plays simulated people doing whole screenings (the golden persona
 loopback HTTP with httpx; each update goes to a worker picked at random. The bot talks to the
 fake Bot API in the generator's process, with its spec check off. Printed: turns/s, p50 and p99
 turn latency (from posting the update to the last message of its reply arriving), CPU use and
-each worker's RSS. Targets are printed as PASS or MISS; the run never fails on them. See
-bench/README.md.
+each worker's RSS (once started, and its peak while loaded). Targets are printed as PASS or
+MISS; the run never fails on them. See bench/README.md.
 """
 
 from __future__ import annotations
@@ -80,6 +80,8 @@ class Case:
     generator_cpu: float
     postgres_cpu: float
     """Every PostgreSQL process on the machine (other users' work too)."""
+    idle_mb: list[float]
+    """Each worker's RSS once started, before any update."""
     rss_mb: list[float]
     """Each worker's peak RSS while loaded."""
 
@@ -97,7 +99,7 @@ def seed(db: Any, engine: Engine, upto: int) -> None:
         session.resume(inp)
     state = session.to_json()
     with db.connect() as conn:
-        have = conn.execute(select(func.count(Conversation.id))).scalar_one()
+        have = conn.execute(select(func.count(Conversation.c.id))).scalar_one()
     for first in range(have, upto, 10_000):
         rows = [
             {"channel": "telegram", "user_id": str(SEED_USERS + n), "state": state, "version": 1,
@@ -142,6 +144,8 @@ async def case(
         try:
             for worker in workers:
                 await asyncio.to_thread(worker.wait_ready)
+            await asyncio.sleep(1)  # whatever start-up still does after it answers
+            idle = [psutil.Process(w.pid).memory_info().rss / 2**20 for w in workers]
             limits = httpx.Limits(max_connections=args.at_once * 2)
             async with httpx.AsyncClient(limits=limits) as client:
                 telegram = Telegram(workers, client, random.Random(first))
@@ -152,7 +156,9 @@ async def case(
                 report = _Report()
                 people = cast(timed, plays(timed, engine), api=api, telegram=telegram,
                               report=report, rng=random.Random(2))  # fmt: skip
-                return await _timed(people, workers, report.counts, workers_n, stored, args)
+                done = await _timed(people, workers, report.counts, workers_n, stored, args)
+                done.idle_mb = idle
+                return done
         finally:
             for worker in workers:
                 worker.stop()
@@ -210,13 +216,15 @@ async def _timed(
         worker_cpu=worker_cpu / seconds,
         generator_cpu=(sum(me.cpu_times()[:2]) - mine) / seconds,
         postgres_cpu=sum(postgres_cpu().get(pid, t) - t for pid, t in postgres.items()) / seconds,
+        idle_mb=[],
         rss_mb=peaks,
     )
 
 
 HEADER = (
     f"{'workers':>7} {'stored':>8} {'turns':>6} {'turns/s':>8} {'p50 ms':>7} {'p99 ms':>7} "
-    f"{'workers cpu':>11} {'generator cpu':>13} {'postgres cpu':>12}  RSS MB per worker"
+    f"{'workers cpu':>11} {'generator cpu':>13} {'postgres cpu':>12}  "
+    "RSS MB per worker (idle / loaded)"
 )
 
 
@@ -264,7 +272,7 @@ async def main_async(args: argparse.Namespace) -> None:
 
 
 def _row(c: Case) -> str:
-    rss = ", ".join(f"{r:.1f}" for r in c.rss_mb)
+    rss = ", ".join(f"{i:.1f} / {r:.1f}" for i, r in zip(c.idle_mb, c.rss_mb, strict=True))
     return (
         f"{c.workers:>7} {c.stored:>8,} {c.turns:>6,} {c.rate:>8.1f} {c.p50:>7.1f} "
         f"{c.p99:>7.1f} {c.worker_cpu:>10.0%} {c.generator_cpu:>13.0%} {c.postgres_cpu:>12.0%}"

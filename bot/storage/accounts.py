@@ -91,22 +91,22 @@ class AccountStore:
         }
         try:
             with self.db.begin() as conn:
-                row = conn.execute(insert(User).values(**values).returning(User.id)).scalar_one()
+                row = conn.execute(insert(User).values(**values).returning(User.c.id)).scalar_one()
         except IntegrityError as exc:
             raise AccountError(f"{address} already has an account") from exc
         return Account(int(row), address, name.strip(), organisation, role)
 
     def get(self, user_id: int) -> Account | None:
         """The account, if it exists and is not disabled."""
-        return self._enabled(User.id == user_id)
+        return self._enabled(User.c.id == user_id)
 
     def find(self, email: str) -> Account | None:
         """The account with this e-mail address (any case), if it exists and is not disabled."""
-        return self._enabled(User.email == email.strip().lower())
+        return self._enabled(User.c.email == email.strip().lower())
 
     def _enabled(self, which: ColumnElement[bool]) -> Account | None:
         with self.db.connect() as conn:
-            row = conn.execute(select(User).where(which, User.disabled.is_(False))).first()
+            row = conn.execute(select(User).where(which, User.c.disabled.is_(False))).first()
         if row is None:
             return None
         changed = as_utc(row.password_changed_at) if row.password_changed_at else None
@@ -114,18 +114,18 @@ class AccountStore:
 
     def people(self, organisation: str | None) -> list[tuple[Account, bool]]:
         """(account, disabled) of one organisation, or of everyone (None), by name."""
-        query = select(User).order_by(User.name)
+        query = select(User).order_by(User.c.name)
         if organisation is not None:
-            query = query.where(User.organisation == organisation)
+            query = query.where(User.c.organisation == organisation)
         with self.db.connect() as conn:
             rows = conn.execute(query).all()
         return [(Account(r.id, r.email, r.name, r.organisation, r.role), r.disabled) for r in rows]
 
     def set_disabled(self, user_id: int, disabled: bool, organisation: str | None) -> bool:
         """Disable or enable an account (of ``organisation`` only, unless None); found or not."""
-        query = update(User).where(User.id == user_id)
+        query = update(User).where(User.c.id == user_id)
         if organisation is not None:
-            query = query.where(User.organisation == organisation)
+            query = query.where(User.c.organisation == organisation)
         with self.db.begin() as conn:
             return conn.execute(query.values(disabled=disabled)).rowcount == 1
 
@@ -136,7 +136,7 @@ class AccountStore:
         password = password[: MAX_PASSWORD + 1]  # bounds the hashing; still wrong if too long
         with self.db.connect() as conn:
             row = conn.execute(
-                select(User).where(User.email == address, User.disabled.is_(False))
+                select(User).where(User.c.email == address, User.c.disabled.is_(False))
             ).first()
         try:
             if row is None:
@@ -148,11 +148,11 @@ class AccountStore:
                 conn.execute(insert(LoginAttempt).values(email=address, client=client[:64], at=at))
             return None
         with self.db.begin() as conn:
-            conn.execute(delete(LoginAttempt).where(LoginAttempt.email == address))
+            conn.execute(delete(LoginAttempt).where(LoginAttempt.c.email == address))
             if HASHER.check_needs_rehash(row.password_hash):
                 conn.execute(
                     update(User)
-                    .where(User.id == row.id)
+                    .where(User.c.id == row.id)
                     .values(password_hash=HASHER.hash(password))
                 )
         return Account(row.id, row.email, row.name, row.organisation, row.role)
@@ -162,12 +162,12 @@ class AccountStore:
         with self.db.connect() as conn:
             by_email, by_client, first = conn.execute(
                 select(
-                    func.count().filter(LoginAttempt.email == email),
-                    func.count().filter(LoginAttempt.client == client[:64]),
-                    func.min(LoginAttempt.at),
+                    func.count().filter(LoginAttempt.c.email == email),
+                    func.count().filter(LoginAttempt.c.client == client[:64]),
+                    func.min(LoginAttempt.c.at),
                 ).where(
-                    LoginAttempt.at >= since,
-                    or_(LoginAttempt.email == email, LoginAttempt.client == client[:64]),
+                    LoginAttempt.c.at >= since,
+                    or_(LoginAttempt.c.email == email, LoginAttempt.c.client == client[:64]),
                 )
             ).one()
         if by_email >= MAX_FAILURES_PER_EMAIL or by_client >= MAX_FAILURES_PER_CLIENT:
@@ -191,9 +191,11 @@ class AccountStore:
         """(when, who, what) for a referral, oldest first."""
         with self.db.connect() as conn:
             rows = conn.execute(
-                select(AuditEntry.at, User.name, AuditEntry.action)
-                .join(User, User.id == AuditEntry.user_id)
-                .where(AuditEntry.organisation == organisation, AuditEntry.reference == reference)
-                .order_by(AuditEntry.id)
+                select(AuditEntry.c.at, User.c.name, AuditEntry.c.action)
+                .join(User, User.c.id == AuditEntry.c.user_id)
+                .where(
+                    AuditEntry.c.organisation == organisation, AuditEntry.c.reference == reference
+                )
+                .order_by(AuditEntry.c.id)
             ).all()
         return [(r.at, r.name, r.action) for r in rows]

@@ -8,20 +8,14 @@ from __future__ import annotations
 
 import logging
 
-from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.storage.inbox import DEAD, FILTERS
-from bot.storage.migrate import alembic_config, current
+from bot.storage.migrate import current
 from bot.storage.models import Referral
 
 log = logging.getLogger(__name__)
-
-
-def head_revision(db: Engine) -> str | None:
-    """The newest migration this code has (read once: it does not change while running)."""
-    return ScriptDirectory.from_config(alembic_config(db)).get_current_head()
 
 
 def readiness_problem(db: Engine, head: str | None) -> str | None:
@@ -38,7 +32,7 @@ def readiness_problem(db: Engine, head: str | None) -> str | None:
 
 def referral_counts(db: Engine) -> dict[str, int]:
     """How many referrals there are in each status (every status, with none as 0)."""
-    query = select(Referral.status, func.count()).group_by(Referral.status)
+    query = select(Referral.c.status, func.count()).group_by(Referral.c.status)
     with db.connect() as conn:
         found = {status: int(n) for status, n in conn.execute(query).all()}
     return {status: 0 for status in FILTERS if status != DEAD} | found

@@ -48,7 +48,7 @@ class ReferralPage:
 
 
 def _dead() -> Any:
-    return exists().where(Delivery.referral_id == Referral.id, Delivery.status == DEAD)
+    return exists().where(Delivery.c.referral_id == Referral.c.id, Delivery.c.status == DEAD)
 
 
 class Inbox:
@@ -62,23 +62,25 @@ class Inbox:
         self, organisation: str, *, show: str | None = None, search: str = "", limit: int = 200
     ) -> list[InboxRow]:
         """The organisation's referrals, newest first, by status or dead letters, or a reference."""
-        query = select(Referral, _dead().label("dead")).where(Referral.organisation == organisation)
+        query = select(Referral, _dead().label("dead")).where(
+            Referral.c.organisation == organisation
+        )
         if show == DEAD:
             query = query.where(_dead())
         elif show in FILTERS:
-            query = query.where(Referral.status == show)
+            query = query.where(Referral.c.status == show)
         if search.strip():
-            query = query.where(Referral.reference.contains(search.strip().upper()))
+            query = query.where(Referral.c.reference.contains(search.strip().upper()))
         with self.db.connect() as conn:
-            found = conn.execute(query.order_by(Referral.id.desc()).limit(limit)).all()
+            found = conn.execute(query.order_by(Referral.c.id.desc()).limit(limit)).all()
         return [_row(r, r.dead) for r in found]
 
     def has(self, organisation: str, reference: str) -> bool:
         """Whether this organisation has a referral with this reference (nothing decrypted)."""
         with self.db.connect() as conn:
             found = conn.execute(
-                select(Referral.id).where(
-                    Referral.organisation == organisation, Referral.reference == reference
+                select(Referral.c.id).where(
+                    Referral.c.organisation == organisation, Referral.c.reference == reference
                 )
             ).first()
         return found is not None
@@ -88,25 +90,27 @@ class Inbox:
         with self.db.connect() as conn:
             found = conn.execute(
                 select(Referral, _dead().label("dead")).where(
-                    Referral.organisation == organisation, Referral.reference == reference
+                    Referral.c.organisation == organisation, Referral.c.reference == reference
                 )
             ).first()
             if found is None:
                 return None
             referral = found
             deliveries = conn.execute(
-                select(Delivery).where(Delivery.referral_id == referral.id).order_by(Delivery.id)
+                select(Delivery)
+                .where(Delivery.c.referral_id == referral.id)
+                .order_by(Delivery.c.id)
             ).all()
             attempts = conn.execute(
                 select(DeliveryAttempt)
-                .join(Delivery, Delivery.id == DeliveryAttempt.delivery_id)
-                .where(Delivery.referral_id == referral.id)
-                .order_by(DeliveryAttempt.id)
+                .join(Delivery, Delivery.c.id == DeliveryAttempt.c.delivery_id)
+                .where(Delivery.c.referral_id == referral.id)
+                .order_by(DeliveryAttempt.c.id)
             ).all()
             events = conn.execute(
                 select(ReferralEvent)
-                .where(ReferralEvent.referral_id == referral.id)
-                .order_by(ReferralEvent.id)
+                .where(ReferralEvent.c.referral_id == referral.id)
+                .order_by(ReferralEvent.c.id)
             ).all()
         record = json.loads(unseal(self.cipher, referral.payload))
         tried = [
@@ -126,7 +130,9 @@ class Inbox:
         """Every referral of the organisation with the details it may see, for a CSV file."""
         with self.db.connect() as conn:
             found = conn.execute(
-                select(Referral).where(Referral.organisation == organisation).order_by(Referral.id)
+                select(Referral)
+                .where(Referral.c.organisation == organisation)
+                .order_by(Referral.c.id)
             ).all()
         return [
             {

@@ -49,9 +49,9 @@ class Job:
 
 def _due(at: datetime) -> Any:
     return and_(
-        Delivery.status == PENDING,
-        Delivery.next_attempt_at <= at,
-        or_(Delivery.claimed_until.is_(None), Delivery.claimed_until < at),
+        Delivery.c.status == PENDING,
+        Delivery.c.next_attempt_at <= at,
+        or_(Delivery.c.claimed_until.is_(None), Delivery.c.claimed_until < at),
     )
 
 
@@ -77,27 +77,27 @@ class Outbox:
         ``methods``: only deliveries this worker can send (e-mail waits for a worker with SMTP).
         """
         token = f"{worker[:40]}:{uuid.uuid4().hex[:16]}"
-        due = _due(at) if methods is None else and_(_due(at), Delivery.method.in_(methods))
-        pick = select(Delivery.id).where(due).order_by(Delivery.next_attempt_at).limit(limit)
+        due = _due(at) if methods is None else and_(_due(at), Delivery.c.method.in_(methods))
+        pick = select(Delivery.c.id).where(due).order_by(Delivery.c.next_attempt_at).limit(limit)
         claim = {"claimed_by": token, "claimed_until": at + timedelta(seconds=lease)}
         with self.db.begin() as conn:
             if self._skip_locked:  # PostgreSQL: lock the picked rows; others skip them
                 ids = conn.execute(pick.with_for_update(skip_locked=True)).scalars().all()
                 if ids:
-                    conn.execute(update(Delivery).where(Delivery.id.in_(ids)).values(**claim))
+                    conn.execute(update(Delivery).where(Delivery.c.id.in_(ids)).values(**claim))
             else:  # SQLite: one writing statement at a time, so this one is atomic
                 conn.execute(
                     update(Delivery)
-                    .where(Delivery.id.in_(pick.scalar_subquery()), due)
+                    .where(Delivery.c.id.in_(pick.scalar_subquery()), due)
                     .values(**claim)
                     .execution_options(synchronize_session=False)
                 )
         with self.db.connect() as conn:
             rows = conn.execute(
-                select(Delivery, Referral.reference, Referral.organisation, Referral.payload)
-                .join(Referral, Referral.id == Delivery.referral_id)
-                .where(Delivery.claimed_by == token)
-                .order_by(Delivery.id)
+                select(Delivery, Referral.c.reference, Referral.c.organisation, Referral.c.payload)
+                .join(Referral, Referral.c.id == Delivery.c.referral_id)
+                .where(Delivery.c.claimed_by == token)
+                .order_by(Delivery.c.id)
             ).all()
         return [self._job(row, token) for row in rows]
 
@@ -113,11 +113,11 @@ class Outbox:
         with self.db.begin() as conn:
             won = conn.execute(
                 update(Delivery)
-                .where(Delivery.id == job.id, Delivery.claimed_by == job.claim)
+                .where(Delivery.c.id == job.id, Delivery.c.claimed_by == job.claim)
                 .values(
                     status=DONE,
                     done_at=at,
-                    attempts=Delivery.attempts + 1,
+                    attempts=Delivery.c.attempts + 1,
                     claimed_by=None,
                     claimed_until=None,
                     last_error=None,
@@ -127,7 +127,7 @@ class Outbox:
             if job.kind == "referral":
                 conn.execute(
                     update(Referral)
-                    .where(Referral.reference == job.reference, Referral.delivered_at.is_(None))
+                    .where(Referral.c.reference == job.reference, Referral.c.delivered_at.is_(None))
                     .values(delivered_at=at)
                 )
         return won == 1
@@ -137,7 +137,7 @@ class Outbox:
     ) -> None:
         """Record a failed try: due again at ``retry_at``, or dead (None: no tries left)."""
         values: dict[str, Any] = {
-            "attempts": Delivery.attempts + 1,
+            "attempts": Delivery.c.attempts + 1,
             "claimed_by": None,
             "claimed_until": None,
             "last_error": detail[:300],
@@ -149,7 +149,7 @@ class Outbox:
         with self.db.begin() as conn:
             conn.execute(
                 update(Delivery)
-                .where(Delivery.id == job.id, Delivery.claimed_by == job.claim)
+                .where(Delivery.c.id == job.id, Delivery.c.claimed_by == job.claim)
                 .values(**values)
             )
             self._attempt(conn, job, at, ok=False, detail=detail, duration_ms=duration_ms)
@@ -182,15 +182,15 @@ class Outbox:
     def counts(self) -> dict[str, int]:
         """How many deliveries are pending, done and dead."""
         with self.db.connect() as conn:
-            rows = conn.execute(select(Delivery.status)).scalars().all()
+            rows = conn.execute(select(Delivery.c.status)).scalars().all()
         return {s: rows.count(s) for s in (PENDING, DONE, DEAD)}
 
     def retry_dead(self, reference: str, at: datetime) -> int:
         """Put a referral's dead deliveries back in the queue (after the receiver is fixed)."""
         with self.db.begin() as conn:
-            ids = select(Referral.id).where(Referral.reference == reference).scalar_subquery()
+            ids = select(Referral.c.id).where(Referral.c.reference == reference).scalar_subquery()
             return conn.execute(
                 update(Delivery)
-                .where(Delivery.referral_id == ids, Delivery.status == DEAD)
+                .where(Delivery.c.referral_id == ids, Delivery.c.status == DEAD)
                 .values(status=PENDING, next_attempt_at=at, attempts=0)
             ).rowcount

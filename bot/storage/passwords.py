@@ -38,7 +38,7 @@ class Passwords:
         check_password(new)
         with self.db.connect() as conn:
             stored = conn.execute(
-                select(User.password_hash).where(User.id == account.id)
+                select(User.c.password_hash).where(User.c.id == account.id)
             ).scalar_one_or_none()
         if stored is None:
             return False
@@ -55,14 +55,14 @@ class Passwords:
         Returns:
             The token, to be given to the person once; None if there is no such account.
         """
-        query = select(User.id).where(User.id == user_id, User.disabled.is_(False))
+        query = select(User.c.id).where(User.c.id == user_id, User.c.disabled.is_(False))
         if organisation is not None:
-            query = query.where(User.organisation == organisation)
+            query = query.where(User.c.organisation == organisation)
         token = secrets.token_urlsafe(32)
         with self.db.begin() as conn:
             if conn.execute(query).first() is None:
                 return None
-            conn.execute(delete(PasswordReset).where(PasswordReset.user_id == user_id))
+            conn.execute(delete(PasswordReset).where(PasswordReset.c.user_id == user_id))
             conn.execute(
                 insert(PasswordReset).values(
                     token_hash=_digest(token),
@@ -78,18 +78,18 @@ class Passwords:
         with self.db.connect() as conn:
             row = conn.execute(
                 select(
-                    User.id,
-                    User.email,
-                    User.name,
-                    User.organisation,
-                    User.role,
-                    PasswordReset.expires_at,
+                    User.c.id,
+                    User.c.email,
+                    User.c.name,
+                    User.c.organisation,
+                    User.c.role,
+                    PasswordReset.c.expires_at,
                 )
-                .join(PasswordReset, PasswordReset.user_id == User.id)
+                .join(PasswordReset, PasswordReset.c.user_id == User.c.id)
                 .where(
-                    PasswordReset.token_hash == _digest(token),
-                    PasswordReset.used_at.is_(None),
-                    User.disabled.is_(False),
+                    PasswordReset.c.token_hash == _digest(token),
+                    PasswordReset.c.used_at.is_(None),
+                    User.c.disabled.is_(False),
                 )
             ).first()
         if row is None or as_utc(row.expires_at) <= at:
@@ -109,7 +109,9 @@ class Passwords:
         with self.db.begin() as conn:
             used = conn.execute(
                 update(PasswordReset)
-                .where(PasswordReset.token_hash == _digest(token), PasswordReset.used_at.is_(None))
+                .where(
+                    PasswordReset.c.token_hash == _digest(token), PasswordReset.c.used_at.is_(None)
+                )
                 .values(used_at=at)
             ).rowcount
         if used != 1:  # another request used it first
@@ -122,7 +124,7 @@ class Passwords:
         with self.db.begin() as conn:
             return conn.execute(
                 delete(PasswordReset).where(
-                    (PasswordReset.expires_at <= at) | PasswordReset.used_at.is_not(None)
+                    (PasswordReset.c.expires_at <= at) | PasswordReset.c.used_at.is_not(None)
                 )
             ).rowcount
 
@@ -130,6 +132,6 @@ class Passwords:
         with self.db.begin() as conn:
             conn.execute(
                 update(User)
-                .where(User.id == user_id)
+                .where(User.c.id == user_id)
                 .values(password_hash=HASHER.hash(new), password_changed_at=at)
             )

@@ -78,7 +78,7 @@ class ReferralStore:
                 created_at=at,
                 updated_at=at,
             )
-            .returning(Referral.id)
+            .returning(Referral.c.id)
         ).scalar_one()
         self._enqueue(conn, row, org, REFERRAL, at)
         conn.execute(
@@ -111,8 +111,8 @@ class ReferralStore:
         with self.db.connect() as conn:
             rows = conn.execute(
                 select(Referral)
-                .where(Referral.channel == channel, Referral.user_id == user_id)
-                .order_by(Referral.id)
+                .where(Referral.c.channel == channel, Referral.c.user_id == user_id)
+                .order_by(Referral.c.id)
             ).all()
         return [self._view(r) for r in rows]
 
@@ -126,7 +126,7 @@ class ReferralStore:
         """The referral's record, decrypted (for the organisation's inbox and the worker)."""
         with self.db.connect() as conn:
             payload = conn.execute(
-                select(Referral.payload).where(Referral.reference == reference)
+                select(Referral.c.payload).where(Referral.c.reference == reference)
             ).scalar_one_or_none()
         if payload is None:
             raise UnknownReferral(reference)
@@ -136,7 +136,7 @@ class ReferralStore:
     def person(self, reference: str) -> tuple[ReferralView, Person | None]:
         """Where the referral stands and whom to tell (None once they asked to be forgotten)."""
         with self.db.connect() as conn:
-            row = conn.execute(select(Referral).where(Referral.reference == reference)).first()
+            row = conn.execute(select(Referral).where(Referral.c.reference == reference)).first()
         if row is None:
             raise UnknownReferral(reference)
         who = None
@@ -166,9 +166,9 @@ class ReferralStore:
         with self.db.begin() as conn:
             row = conn.execute(
                 update(Referral)
-                .where(Referral.reference == reference)
+                .where(Referral.c.reference == reference)
                 .values(**values)
-                .returning(Referral.id)
+                .returning(Referral.c.id)
             ).scalar_one()
             sealed = seal(self.cipher, note) if note else None
             conn.execute(
@@ -196,7 +196,7 @@ class ReferralStore:
         with self.db.begin() as conn:
             conn.execute(
                 update(Referral)
-                .where(Referral.reference == reference, Referral.viewed_at.is_(None))
+                .where(Referral.c.reference == reference, Referral.c.viewed_at.is_(None))
                 .values(viewed_at=at)
             )
 
@@ -214,18 +214,18 @@ class ReferralStore:
         delivered: list[ReferralView] = []
         with self.db.begin() as conn:
             rows = conn.execute(
-                select(Referral).where(Referral.channel == channel, Referral.user_id == user_id)
+                select(Referral).where(Referral.c.channel == channel, Referral.c.user_id == user_id)
             ).all()
             for row in rows:
                 view = self._view(row)
                 if self._recallable(conn, row, at):
-                    conn.execute(delete(Referral).where(Referral.id == row.id))
+                    conn.execute(delete(Referral).where(Referral.c.id == row.id))
                     recalled.append(view)
                     continue
                 delivered.append(view)
                 conn.execute(
                     update(Referral)
-                    .where(Referral.id == row.id)
+                    .where(Referral.c.id == row.id)
                     .values(erasure_requested_at=at, updated_at=at, channel=None, user_id=None)
                 )
                 conn.execute(
@@ -236,16 +236,18 @@ class ReferralStore:
                 org = self.organisations.get(row.organisation)
                 if org is not None:
                     self._enqueue(conn, row.id, org, ERASURE, at)
-            conn.execute(delete(Notice).where(Notice.channel == channel, Notice.user_id == user_id))
+            conn.execute(
+                delete(Notice).where(Notice.c.channel == channel, Notice.c.user_id == user_id)
+            )
         return recalled, delivered
 
     def _recallable(self, conn: Connection, row: Any, at: datetime) -> bool:
         if row.delivered_at or row.viewed_at or row.status != "new":
             return False
         sending = conn.execute(
-            select(Delivery.id).where(
-                Delivery.referral_id == row.id,
-                or_(Delivery.status == "done", Delivery.claimed_until > at),
+            select(Delivery.c.id).where(
+                Delivery.c.referral_id == row.id,
+                or_(Delivery.c.status == "done", Delivery.c.claimed_until > at),
             )
         ).first()
         return sending is None
@@ -260,20 +262,20 @@ class ReferralStore:
         Each is marked sent before it is handed out, so two workers never both send it.
         """
         taken: list[tuple[str, str]] = []
-        where = [Notice.channel == channel, Notice.sent_at.is_(None)]
+        where = [Notice.c.channel == channel, Notice.c.sent_at.is_(None)]
         if user_id is not None:
-            where.append(Notice.user_id == user_id)
+            where.append(Notice.c.user_id == user_id)
         with self.db.connect() as conn:
             rows = conn.execute(
-                select(Notice.id, Notice.user_id, Notice.text)
+                select(Notice.c.id, Notice.c.user_id, Notice.c.text)
                 .where(*where)
-                .order_by(Notice.id)
+                .order_by(Notice.c.id)
                 .limit(limit)
             ).all()
             for row in rows:
                 won = conn.execute(
                     update(Notice)
-                    .where(Notice.id == row.id, Notice.sent_at.is_(None))
+                    .where(Notice.c.id == row.id, Notice.c.sent_at.is_(None))
                     .values(sent_at=at)
                 ).rowcount
                 conn.commit()
@@ -289,16 +291,16 @@ class ReferralStore:
         with self.db.begin() as conn:
             closed = conn.execute(
                 delete(Referral).where(
-                    Referral.closed_at < at - timedelta(days=days["closed_referral"])
+                    Referral.c.closed_at < at - timedelta(days=days["closed_referral"])
                 )
             ).rowcount
             attempts = conn.execute(
                 delete(DeliveryAttempt).where(
-                    DeliveryAttempt.at < at - timedelta(days=days["delivery_attempt"])
+                    DeliveryAttempt.c.at < at - timedelta(days=days["delivery_attempt"])
                 )
             ).rowcount
             notices = conn.execute(
-                delete(Notice).where(Notice.sent_at < at - timedelta(days=days["sent_notice"]))
+                delete(Notice).where(Notice.c.sent_at < at - timedelta(days=days["sent_notice"]))
             ).rowcount
         return {"closed_referral": closed, "delivery_attempt": attempts, "sent_notice": notices}
 
@@ -307,15 +309,15 @@ class ReferralStore:
         changed = 0
         with self.db.begin() as conn:
             for table, column in (
-                (Referral, Referral.payload),
-                (ReferralEvent, ReferralEvent.note),
-                (Notice, Notice.text),
+                (Referral, Referral.c.payload),
+                (ReferralEvent, ReferralEvent.c.note),
+                (Notice, Notice.c.text),
             ):
-                for row_id, value in conn.execute(select(table.id, column)).all():
+                for row_id, value in conn.execute(select(table.c.id, column)).all():
                     if value and Cipher.encrypted(value):
                         conn.execute(
                             update(table)
-                            .where(table.id == row_id)
+                            .where(table.c.id == row_id)
                             .values({column.key: cipher.rotate(value)})
                         )
                         changed += 1

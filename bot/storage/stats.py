@@ -39,7 +39,7 @@ def _upsert(dialect_name: str) -> Any:
     if dialect_name not in _UPSERTS:
         dialect = postgresql if dialect_name == "postgresql" else sqlite
         stmt = dialect.insert(Screening).values({c: bindparam(f"p_{c}") for c in _COLUMNS})
-        table = Screening.__table__.c
+        table = Screening.c
         changes: dict[str, Any] = {c: stmt.excluded[c] for c in _COLUMNS if c not in _KEPT}
         changes["referred"] = or_(table.referred, stmt.excluded.referred)
         _UPSERTS[dialect_name] = stmt.on_conflict_do_update(index_elements=["run"], set_=changes)
@@ -92,7 +92,7 @@ def stopped(conn: Connection, run: str, node: str, answered: int) -> None:
     """Record where a run that never reached an outcome stopped."""
     conn.execute(
         update(Screening)
-        .where(Screening.run == run, Screening.outcome.is_(None))
+        .where(Screening.c.run == run, Screening.c.outcome.is_(None))
         .values(last_node=node, answered=answered)
     )
 
@@ -116,7 +116,7 @@ def _write(conn: Connection, session: Session, channel: str, referred: bool) -> 
 
 def forget(conn: Connection, run: str) -> None:
     """Delete a run's row (the person asked to be forgotten)."""
-    conn.execute(delete(Screening).where(Screening.run == run))
+    conn.execute(delete(Screening).where(Screening.c.run == run))
 
 
 @dataclass(frozen=True)
@@ -143,7 +143,7 @@ class Statistics:
     def _rows(self, since: date | None) -> list[Any]:
         query = select(Screening)
         if since is not None:
-            query = query.where(Screening.started_on >= since)
+            query = query.where(Screening.c.started_on >= since)
         with self.db.connect() as conn:
             return list(conn.execute(query).all())
 
@@ -171,10 +171,10 @@ class Statistics:
         """Median days from a referral to the organisation saying it has been in touch."""
         with self.db.connect() as conn:
             rows = conn.execute(
-                select(Referral.created_at, func.min(ReferralEvent.at))
-                .join(ReferralEvent, ReferralEvent.referral_id == Referral.id)
-                .where(ReferralEvent.status == "contacted")
-                .group_by(Referral.id, Referral.created_at)
+                select(Referral.c.created_at, func.min(ReferralEvent.c.at))
+                .join(ReferralEvent, ReferralEvent.c.referral_id == Referral.c.id)
+                .where(ReferralEvent.c.status == "contacted")
+                .group_by(Referral.c.id, Referral.c.created_at)
             ).all()
         if len(rows) < SMALLEST:
             return None

@@ -17,8 +17,11 @@ from sqlalchemy.exc import IntegrityError
 from bot.storage.crypto import Cipher
 from bot.storage.models import Conversation
 
-_WHO = (Conversation.channel == bindparam("p_channel"), Conversation.user_id == bindparam("p_user"))
-_LOAD = select(Conversation.id, Conversation.state, Conversation.version).where(*_WHO)
+_WHO = (
+    Conversation.c.channel == bindparam("p_channel"),
+    Conversation.c.user_id == bindparam("p_user"),
+)
+_LOAD = select(Conversation.c.id, Conversation.c.state, Conversation.c.version).where(*_WHO)
 _CREATE = insert(Conversation).values(
     channel=bindparam("p_channel"),
     user_id=bindparam("p_user"),
@@ -30,7 +33,7 @@ _CREATE = insert(Conversation).values(
 )
 _UPDATE = (
     update(Conversation)
-    .where(*_WHO, Conversation.version == bindparam("p_version"))
+    .where(*_WHO, Conversation.c.version == bindparam("p_version"))
     .values(
         state=bindparam("p_state"),
         version=bindparam("p_next"),
@@ -39,20 +42,20 @@ _UPDATE = (
     )
 )
 _DUE = (
-    select(Conversation.user_id)
+    select(Conversation.c.user_id)
     .where(
-        Conversation.channel == bindparam("p_channel"),
-        Conversation.check_in_at <= bindparam("p_at"),
+        Conversation.c.channel == bindparam("p_channel"),
+        Conversation.c.check_in_at <= bindparam("p_at"),
     )
-    .order_by(Conversation.check_in_at)
+    .order_by(Conversation.c.check_in_at)
     .limit(bindparam("p_limit"))
 )
 _FORGET = delete(Conversation).where(*_WHO)
-_EXPIRED = select(Conversation.id, Conversation.state).where(
-    Conversation.updated_at < bindparam("p_before"), Conversation.check_in_at.is_(None)
+_EXPIRED = select(Conversation.c.id, Conversation.c.state).where(
+    Conversation.c.updated_at < bindparam("p_before"), Conversation.c.check_in_at.is_(None)
 )
 _PURGE = delete(Conversation).where(
-    Conversation.updated_at < bindparam("p_before"), Conversation.check_in_at.is_(None)
+    Conversation.c.updated_at < bindparam("p_before"), Conversation.c.check_in_at.is_(None)
 )
 
 
@@ -175,12 +178,12 @@ class ConversationStore:
         """Re-encrypt every encrypted conversation with the first key; how many changed."""
         changed = 0
         with self.db.begin() as conn:
-            rows = conn.execute(select(Conversation.id, Conversation.state)).all()
+            rows = conn.execute(select(Conversation.c.id, Conversation.c.state)).all()
             for row in rows:
                 if Cipher.encrypted(row.state):
                     conn.execute(
                         update(Conversation)
-                        .where(Conversation.id == row.id)
+                        .where(Conversation.c.id == row.id)
                         .values(state=cipher.rotate(row.state))
                     )
                     changed += 1
@@ -189,4 +192,4 @@ class ConversationStore:
     def count(self) -> int:
         """How many conversations are stored."""
         with self.db.connect() as conn:
-            return int(conn.execute(select(func.count(Conversation.id))).scalar_one())
+            return int(conn.execute(select(func.count(Conversation.c.id))).scalar_one())

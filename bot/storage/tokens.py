@@ -49,13 +49,13 @@ class TokenStore:
         digest = _hash(token)
         with self.db.begin() as conn:
             found = conn.execute(
-                select(ApiToken.id, ApiToken.organisation).where(
-                    ApiToken.token_hash == digest, ApiToken.revoked.is_(False)
+                select(ApiToken.c.id, ApiToken.c.organisation).where(
+                    ApiToken.c.token_hash == digest, ApiToken.c.revoked.is_(False)
                 )
             ).first()
             if found is None:
                 return None
-            conn.execute(update(ApiToken).where(ApiToken.id == found.id).values(last_used_at=at))
+            conn.execute(update(ApiToken).where(ApiToken.c.id == found.id).values(last_used_at=at))
         return str(found.organisation)
 
     def revoke(self, organisation: str, name: str) -> int:
@@ -63,6 +63,6 @@ class TokenStore:
         with self.db.begin() as conn:
             return conn.execute(
                 update(ApiToken)
-                .where(ApiToken.organisation == organisation, ApiToken.name == name)
+                .where(ApiToken.c.organisation == organisation, ApiToken.c.name == name)
                 .values(revoked=True)
             ).rowcount

@@ -38,9 +38,9 @@ class WebTranscript:
         """The newest ``limit`` messages, oldest first."""
         with self.db.connect() as conn:
             found = conn.execute(
-                select(WebMessage.payload)
-                .where(WebMessage.user_id == user_id)
-                .order_by(WebMessage.id.desc())
+                select(WebMessage.c.payload)
+                .where(WebMessage.c.user_id == user_id)
+                .order_by(WebMessage.c.id.desc())
                 .limit(limit)
             ).scalars()
             items = [json.loads(unseal(self.cipher, p)) for p in found]
@@ -49,9 +49,9 @@ class WebTranscript:
     def forget(self, user_id: str) -> None:
         """Delete the person's transcript."""
         with self.db.begin() as conn:
-            conn.execute(delete(WebMessage).where(WebMessage.user_id == user_id))
+            conn.execute(delete(WebMessage).where(WebMessage.c.user_id == user_id))
 
     def purge(self, before: datetime) -> int:
         """Delete messages older than ``before``; how many."""
         with self.db.begin() as conn:
-            return conn.execute(delete(WebMessage).where(WebMessage.at < before)).rowcount
+            return conn.execute(delete(WebMessage).where(WebMessage.c.at < before)).rowcount

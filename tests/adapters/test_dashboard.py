@@ -130,8 +130,10 @@ def test_a_referral_page_shows_what_they_shared_and_is_audited(
                   "may need an interpreter", "How old are you?"):  # fmt: skip
         assert shown in page
     with db.connect() as conn:
-        actions = conn.execute(select(AuditEntry.action, AuditEntry.reference)).all()
-        viewed = conn.execute(select(Referral.viewed_at).where(Referral.reference == ref)).scalar()
+        actions = conn.execute(select(AuditEntry.c.action, AuditEntry.c.reference)).all()
+        viewed = conn.execute(
+            select(Referral.c.viewed_at).where(Referral.c.reference == ref)
+        ).scalar()
     assert ("opened", ref) in actions and viewed is not None
     assert "Wendy Worker" in client.get(f"/referrals/{ref}").text  # the audit log on the page
 
@@ -195,7 +197,7 @@ def test_the_csv_export_holds_what_the_organisation_may_see(
     assert rows[0]["name"] == "Person 0" and rows[0]["phone"] == "'+441164960123"
     assert rows[0]["communication_needs"].startswith("'=")  # no formula runs in a spreadsheet
     with db.connect() as conn:
-        assert "exported" in conn.execute(select(AuditEntry.action)).scalars().all()
+        assert "exported" in conn.execute(select(AuditEntry.c.action)).scalars().all()
 
 
 def test_system_admins_see_no_referrals(client: TestClient) -> None:

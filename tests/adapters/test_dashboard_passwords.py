@@ -70,7 +70,7 @@ def test_changing_your_password_ends_your_other_sessions(
     assert sign_in(client, WORKER, OLD).status_code == 401
     assert sign_in(client, WORKER, NEW).status_code == 303
     with db.connect() as conn:
-        actions = conn.execute(select(AuditEntry.action)).scalars().all()
+        actions = conn.execute(select(AuditEntry.c.action)).scalars().all()
     assert "changed password" in actions
 
 
@@ -132,7 +132,7 @@ def test_an_admin_makes_a_reset_link_that_works_once(
     used = client.get(link)
     assert used.status_code == 404 and "no longer works" in used.text
     with db.connect() as conn:
-        stored = conn.execute(select(PasswordReset.token_hash)).scalars().all()
+        stored = conn.execute(select(PasswordReset.c.token_hash)).scalars().all()
     assert link.rsplit("/", 1)[1] not in stored  # only a hash is kept
 
 

@@ -1,5 +1,7 @@
 """Whole screenings over real HTTP: polling and webhook, English, Arabic, Easy Read with photos.
 
+The webhook is carercheck's own route (``webhook_route``) served by uvicorn, as deployed.
+
 A person taps the first real answer of every question (and Done at "choose all that fit")
 until the outcome. The fake Bot API checks every request against the Bot API spec.
 """
@@ -13,10 +15,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import uvicorn
+from starlette.applications import Starlette
 
 from bot.adapters.cards import LATIN, Cards
 from bot.adapters.telegram import build_application
 from bot.adapters.telegram.app import ALLOWED_UPDATES
+from bot.adapters.telegram.webhook import webhook_route
 from bot.content import build_engine
 from bot.engine import Engine
 from bot.engine.render import FSI, PDI
@@ -47,6 +52,7 @@ async def running(
     convs = Conversations(engine, ConversationStore(db), channel="telegram")
     cards = Cards(tmp_path / "cards", FONTS) if (FONTS / LATIN).exists() else None
     app = build_application(TOKEN, api.base_url, convs, cards=cards)
+    serving = None
     async with app:
         assert app.updater is not None
         if mode == "polling":
@@ -55,21 +61,33 @@ async def running(
         else:
             port = free_port()
             url = f"http://127.0.0.1:{port}/hook"
-            await app.updater.start_webhook(
-                listen="127.0.0.1", port=port, url_path="hook", webhook_url=url,
-                secret_token=SECRET, allowed_updates=ALLOWED_UPDATES,
-            )  # fmt: skip
+            await app.bot.set_webhook(url, secret_token=SECRET, allowed_updates=ALLOWED_UPDATES)
+            serving = await _serve(Starlette(routes=[webhook_route(app, "/hook", SECRET)]), port)
 
-            async def send(update: dict[str, Any]) -> None:  # from a thread: PTB serves here
+            async def send(update: dict[str, Any]) -> None:  # from a thread: this loop serves
                 await asyncio.to_thread(_post, api, url, update)
 
         await app.start()
         try:
             yield send
         finally:
-            await app.updater.stop()
+            if serving is not None:
+                server, task = serving
+                server.should_exit = True
+                await task
+            if app.updater.running:
+                await app.updater.stop()
             await app.stop()
     db.dispose()
+
+
+async def _serve(app: Starlette, port: int) -> tuple[uvicorn.Server, asyncio.Task[None]]:
+    """``app`` served by uvicorn on this event loop, once it listens."""
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None))
+    task = asyncio.create_task(server.serve())
+    while not server.started:
+        await asyncio.sleep(0.01)
+    return server, task
 
 
 async def _queued(update: dict[str, Any]) -> None:

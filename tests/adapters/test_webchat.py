@@ -81,7 +81,7 @@ def test_typed_answers_and_commands_work_and_forged_forms_do_nothing(site: Any) 
     page = client.post("/chat", data={"token": t, "command": "help", "label": "Help"}).text
     assert "Are these questions about your own life?" in said(page)[-1][1]
     with db.connect() as conn:
-        stored = conn.execute(select(WebMessage.payload)).scalars().all()
+        stored = conn.execute(select(WebMessage.c.payload)).scalars().all()
     assert stored and all(p.startswith("f1:") for p in stored)  # what was said is encrypted
 
 
@@ -94,7 +94,7 @@ def test_forget_deletes_the_chat_and_starts_a_new_one(site: Any) -> None:
     assert texts[0].startswith("I have deleted your answers")
     assert "English" not in [t for w, t in said(page) if w == "person"]
     with db.connect() as conn:
-        assert len(conn.execute(select(Conversation.id)).all()) == 1  # the new chat only
+        assert len(conn.execute(select(Conversation.c.id)).all()) == 1  # the new chat only
 
 
 def test_the_page_is_in_every_language_with_nothing_left_in_english(

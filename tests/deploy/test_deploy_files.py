@@ -22,6 +22,7 @@ from jsonschema_rs import validator_for
 from bot.cli import parser
 from bot.content import build_engine
 from bot.settings import SETTINGS, setting
+from bot.testing.workers import ALLOCATOR
 
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
@@ -245,6 +246,13 @@ def test_the_image_is_built_in_stages_and_runs_unprivileged() -> None:
     assert ci_packages() and ci_packages() <= installed
     fonts = setting("CARERCHECK_FONTS_DIR").default
     assert fonts == "/usr/share/fonts/truetype/noto"  # where Debian's fonts-noto-core puts them
+
+
+def test_the_image_and_the_service_set_the_allocator_as_the_tests_run_workers() -> None:
+    service = values(unit(DEPLOY / "systemd" / "carercheck.service"), "Environment")
+    for name, value in ALLOCATOR.items():
+        assert re.search(rf"^\s+{name}={value} ", dockerfile(), re.M), name
+        assert f"{name}={value}" in service, name
 
 
 def test_the_units_are_hardened() -> None:

@@ -106,7 +106,7 @@ async def test_email_carries_only_a_link_unless_the_organisation_opts_in(db: SAE
             make_referrals(db, org, 1) if not opted_in else None
             if opted_in:
                 with db.begin() as conn:
-                    conn.execute(DeliveryRow.__table__.update().values(status="pending"))
+                    conn.execute(DeliveryRow.update().values(status="pending"))
             sender = EmailSender(Smtp("127.0.0.1", smtp.port, starttls=False),
                                  "https://inbox.example.org", {org.id: org})  # fmt: skip
             assert await worker(db, {"email": sender}, clock).run_once() == 1
@@ -153,8 +153,8 @@ async def test_a_webhook_failing_at_first_gets_the_referral_exactly_once(db: SAE
     assert body["referral"]["person"]["name"] == NAME
     assert set(receiver.keys_seen) == {"CC-TEST-0001.referral"}  # the same key on every retry
     with db.connect() as conn:
-        attempts = conn.execute(select(DeliveryAttempt.ok)).scalars().all()
-        delivered = conn.execute(select(Referral.delivered_at)).scalar_one()
+        attempts = conn.execute(select(DeliveryAttempt.c.ok)).scalars().all()
+        delivered = conn.execute(select(Referral.c.delivered_at)).scalar_one()
     assert attempts == [False, False, False, True]
     assert delivered is not None
 
@@ -229,7 +229,7 @@ def test_two_workers_never_send_the_same_referral_twice(db: SAEngine) -> None:
     assert len(receiver.received) == 60
     assert receiver.calls == 60 and receiver.duplicates == 0  # not one double send
     with db.connect() as conn:
-        workers = set(conn.execute(select(DeliveryAttempt.worker)).scalars())
+        workers = set(conn.execute(select(DeliveryAttempt.c.worker)).scalars())
     assert {w.split(":")[0] for w in workers} == {"worker-0", "worker-1"}  # both took a share
 
 

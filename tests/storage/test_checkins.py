@@ -37,7 +37,7 @@ def agree(convs: Conversations, user: str, at: datetime = AT) -> None:
 
 def column(db: SAEngine, user: str) -> datetime | None:
     with db.connect() as conn:
-        query = select(Conversation.check_in_at).where(Conversation.user_id == user)
+        query = select(Conversation.c.check_in_at).where(Conversation.c.user_id == user)
         value = conn.execute(query).scalar_one()
     return None if value is None else value.replace(tzinfo=value.tzinfo or UTC)
 

@@ -73,7 +73,7 @@ def test_a_yes_stores_the_referral_and_its_outbox_with_the_turn(
     with db.connect() as conn:
         row = conn.execute(select(Referral)).one()
         deliveries = conn.execute(select(Delivery)).all()
-        state = conn.execute(select(Conversation.state)).scalar_one()
+        state = conn.execute(select(Conversation.c.state)).scalar_one()
     assert (row.reference, row.organisation, row.status) == (
         "CC-TEST-0001",
         "llr_carers_support",
@@ -177,8 +177,8 @@ def test_a_status_change_tells_the_person_once_in_their_language(
     )
     assert len(told) == 2 and "CC-TEST-0001" in told[0] and "Ffoniwch ni" in told[1]
     with db.connect() as conn:
-        stored = conn.execute(select(Notice.text)).scalars().all()
-        history = conn.execute(select(ReferralEvent.status, ReferralEvent.note)).all()
+        stored = conn.execute(select(Notice.c.text)).scalars().all()
+        history = conn.execute(select(ReferralEvent.c.status, ReferralEvent.c.note)).all()
     assert all(t.startswith("f1:") for t in stored)
     assert [h.status for h in history] == ["new", "contacted"]
     first = convs.referrals.take_notices("telegram", AT)
@@ -208,7 +208,7 @@ def test_forget_after_delivery_asks_the_organisation_to_delete_it(
     assert texts(turn.events)[1].startswith("Your referral CC-TEST-0001 had already reached")
     with db.connect() as conn:
         row = conn.execute(select(Referral)).one()
-        kinds = conn.execute(select(Delivery.kind, Delivery.status)).all()
+        kinds = conn.execute(select(Delivery.c.kind, Delivery.c.status)).all()
     assert row.erasure_requested_at is not None
     assert (row.channel, row.user_id) == (None, None)  # they are not messaged again
     assert sorted(kinds) == [("erasure", "pending"), ("referral", "done")]

@@ -10,7 +10,7 @@ from sqlalchemy import event, inspect, text
 
 from bot.storage import ConcurrentUpdate, ConversationStore, connect
 from bot.storage.migrate import current, downgrade, is_current, upgrade
-from bot.storage.models import Base
+from bot.storage.models import metadata
 
 AT = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 
@@ -112,7 +112,7 @@ def test_each_migration_keeps_the_rows_and_adds_or_drops_its_column(db: SAEngine
 
 def test_the_tables_match_the_migrations(db: SAEngine) -> None:
     with db.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+        diff = compare_metadata(MigrationContext.configure(conn), metadata)
     assert diff == []
 
 

@@ -114,7 +114,7 @@ def test_a_corrupt_or_old_row_starts_fresh_and_is_logged(
 ) -> None:
     convs.open("secret-user-id", at=AT)
     with db.begin() as conn:  # as any writer does, it moves the version on
-        conn.execute(update(Conversation).values(state=damage, version=Conversation.version + 1))
+        conn.execute(update(Conversation).values(state=damage, version=Conversation.c.version + 1))
     with caplog.at_level(logging.WARNING, logger="bot.storage.turns"):
         turn = convs.turn("secret-user-id", Text(AT, "yes"))
     assert any(isinstance(e, SessionRestarted) and e.reason == "corrupt" for e in turn.events)

@@ -3,7 +3,7 @@
 from alembic import context
 from sqlalchemy import text
 
-from bot.storage.models import Base
+from bot.storage.models import metadata
 
 MIGRATING = 0x63617265  # "care": the lock every carercheck process takes to migrate
 """Workers that start together on one PostgreSQL database migrate it in turn: the first
@@ -17,7 +17,7 @@ with engine.begin() as connection:
         connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATING})
     context.configure(
         connection=connection,
-        target_metadata=Base.metadata,
+        target_metadata=metadata,
         render_as_batch=connection.dialect.name == "sqlite",
     )
     with context.begin_transaction():
