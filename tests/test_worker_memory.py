@@ -7,9 +7,11 @@ no CLDR data once the catalogs have read what they need.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import subprocess
 import sys
+from importlib import metadata
 from pathlib import Path
 
 from bot.storage import connect, upgrade
@@ -64,7 +66,24 @@ def test_a_webhook_worker_starts_without_what_it_does_not_use(tmp_path: Path) ->
     )
     assert done.returncode == 0, done.stderr[-2000:]
     found = json.loads(done.stdout.splitlines()[-1])
-    loaded = [m for m in found["modules"] if m.startswith(NOT_LOADED)]
+    loaded = [m for m in found["modules"] if m.startswith(_not_loaded())]
     assert loaded == []
     assert found["cldr"] == 0
     assert "telegram.ext" in found["modules"]  # the script did start the bot
+
+
+def test_nothing_carercheck_installs_asks_for_tornado() -> None:
+    """python-telegram-bot imports Tornado whenever it is installed; carercheck never wants it."""
+    wanted = metadata.requires("carercheck") or []
+    ptb = [r for r in wanted if r.startswith("python-telegram-bot")]
+    assert ptb and not any("webhooks" in r for r in ptb), ptb
+    assert not any(r.lower().startswith("tornado") for r in wanted)
+
+
+def _not_loaded() -> tuple[str, ...]:
+    """What must not be loaded. Tornado counts only where it is not installed: a virtualenv made
+    before carercheck stopped asking for it may still have it, and then python-telegram-bot
+    imports it (a fresh install, as in CI and the image, has none)."""
+    if importlib.util.find_spec("tornado") is None:
+        return NOT_LOADED
+    return tuple(m for m in NOT_LOADED if m != "tornado")
