@@ -6,6 +6,7 @@ import io
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property, partial
 from pathlib import Path
 from typing import Any, BinaryIO, Protocol
 
@@ -65,10 +66,16 @@ def english() -> Translator:
 @dataclass
 class _Catalog:
     language: str
-    translations: Translations
+    read: Callable[[], _Shared]
+    """Reads the catalog: called once, when it is first needed."""
     missing: set[tuple[str, str, str]]
     fell_back: Callable[[str], None]
     lists: Locale
+
+    @cached_property
+    def translations(self) -> _Shared:
+        """The catalog's messages."""
+        return self.read()
 
     def pgettext(self, context: str, message: str) -> str:
         text = self.translations.upgettext(context, message)
@@ -120,7 +127,11 @@ class _Layered:
 
 @dataclass
 class Catalogs:
-    """The languages the bot can speak: English plus every compiled catalog in ``locales/``."""
+    """The languages the bot can speak: English plus every compiled catalog in ``locales/``.
+
+    Each language's catalog is read at start-up; its Easy Read catalog when someone first asks
+    for Easy Read in it (most never do, and a worker need not hold them all).
+    """
 
     directory: Path | None = None
     _loaded: dict[str, Translator] = field(default_factory=dict)
@@ -143,13 +154,31 @@ class Catalogs:
                 lang = name.removesuffix(EASY_READ)
                 if lang not in lists:
                     lists[lang] = ListLocale(lang)
-                translations = _translations(po, lang, strings)
-                catalog = _Catalog(name, translations, self.missing, self._fell_back, lists[lang])
-                (self._easy if name.endswith(EASY_READ) else self._loaded)[lang] = catalog
+                easy = name.endswith(EASY_READ)
+                read = (
+                    partial(self._read_easy, po, lang)
+                    if easy
+                    else partial(_translations, po, lang, strings)
+                )
+                catalog = _Catalog(name, read, self.missing, self._fell_back, lists[lang])
+                if easy:
+                    self._easy[lang] = catalog  # read when someone first asks for Easy Read
+                else:
+                    self._loaded[lang] = catalog
+                    catalog.translations  # noqa: B018 - read now, at start-up
         self.names = {code: (native_name(code), english_name(code)) for code in self._loaded}
         for code in self._loaded:
             is_rtl(code)  # kept by is_rtl: read from CLDR now, not mid-turn
         release()
+
+    def _read_easy(self, po: Path, language: str) -> _Shared:
+        """An Easy Read catalog, sharing the strings of its language's usual catalog.
+
+        English has no usual catalog: it shares another language's (the keys are the same).
+        """
+        read = [c for c in (self._loaded.get(language), *self._loaded.values())
+                if isinstance(c, _Catalog)]  # fmt: skip
+        return _translations(po, language, read[0].translations.strings() if read else {})
 
     def _fell_back(self, catalog: str) -> None:
         self.on_fallback(catalog)
@@ -177,7 +206,7 @@ class Catalogs:
         return language in self._loaded
 
 
-def _translations(po: Path, language: str, strings: dict[Any, Any]) -> Translations:
+def _translations(po: Path, language: str, strings: dict[Any, Any]) -> _Shared:
     """A catalog's translations: from its ``.mo`` if that is newer, else compiled from the PO.
 
     Fuzzy messages are left out, so they fall back to English and are reported. ``strings``
@@ -214,6 +243,11 @@ class _Shared(Translations):
         self._catalog = {
             shared(key, key): shared(text, text) for key, text in self._catalog.items()
         }
+        del self._strings  # a catalog read later shares through strings()
+
+    def strings(self) -> dict[Any, Any]:
+        """Its keys and texts, each mapped to itself: for a catalog read later to share."""
+        return {string: string for pair in self._catalog.items() for string in pair}
 
 
 def native_name(language: str) -> str:

@@ -120,3 +120,18 @@ def test_easy_read_comes_first_then_the_usual_words(tmp_path: Path) -> None:
     assert easy.pgettext("flow/a", "Later") == "Wedyn"
     assert catalogs.get("cy").pgettext("flow/a", "Yes") == "Ydw"
     assert catalogs.get("en", easy_read=True).pgettext("flow/a", "Yes") == "Yes"
+
+
+def test_an_easy_read_catalog_is_read_when_first_asked_for(tmp_path: Path) -> None:
+    write_catalog(tmp_path, "cy", {("flow/a", "Yes"): "Ydw", ("flow/a", "Later"): "Wedyn"})
+    write_catalog(tmp_path, "cy@easyread", {("flow/a", "Yes"): "Ie", ("flow/a", "Later"): "Wedyn"})
+    catalogs = Catalogs(tmp_path)
+    easy = catalogs._easy["cy"]
+    assert "translations" not in vars(easy)  # not read at start-up
+    assert catalogs.get("cy", easy_read=True).pgettext("flow/a", "Yes") == "Ie"
+    assert "translations" in vars(easy)
+    usual = catalogs._loaded["cy"].translations._catalog  # type: ignore[attr-defined]
+    read = easy.translations._catalog  # type: ignore[attr-defined]
+    key = next(k for k in read if k == "flow/a\x04Later")
+    assert key is next(k for k in usual if k == key)  # the same strings, shared
+    assert read[key] is usual[key]
