@@ -11,6 +11,8 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev,postgres]'
+	# Services run with PYTHONOPTIMIZE=2, as deployed: their compiled files, made once.
+	$(BIN)/python -OO -m compileall -q $(VENV)/lib bot
 	touch $(STAMP)
 
 chat: $(STAMP)

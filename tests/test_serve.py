@@ -21,6 +21,7 @@ from bot.storage import ConversationStore, connect
 from bot.storage.crypto import Cipher
 from bot.testing.processes import free_port, listening, wait_until
 from bot.testing.telegram import FakeBotApi
+from bot.testing.workers import SERVICE_ENV
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN, SECRET, USER = "123:ABC", "serve-s3cret", 4711
@@ -28,7 +29,7 @@ TOKEN, SECRET, USER = "123:ABC", "serve-s3cret", 4711
 
 def carercheck(tmp_path: Path, command: str, **settings: str) -> subprocess.Popen[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("CARERCHECK_")}
-    env |= {
+    env |= SERVICE_ENV | {
         "PYTHONPATH": str(ROOT),
         "CARERCHECK_DATABASE_URL": f"sqlite:///{tmp_path / 'serve.db'}",
         "CARERCHECK_ENCRYPTION_KEYS": Cipher.generate_key(),

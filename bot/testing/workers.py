@@ -29,8 +29,9 @@ TOKEN = "123:ABC"  # noqa: S105 - the fake Bot API's made-up token
 SECRET = "workers-webhook-secret"  # noqa: S105 - made up, for loopback only
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 - a header name
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent.parent
-ALLOCATOR = {"MALLOC_ARENA_MAX": "2", "MALLOC_MMAP_THRESHOLD_": "131072"}
-"""glibc's allocator settings, as deploy/Dockerfile and the systemd service set them."""
+SERVICE_ENV = {"MALLOC_ARENA_MAX": "2", "MALLOC_MMAP_THRESHOLD_": "131072", "PYTHONOPTIMIZE": "2"}
+"""What deploy/Dockerfile and the systemd units run carercheck with: glibc's allocator settings,
+and Python without docstrings and asserts (``-OO``)."""
 
 
 class WebhookWorker:
@@ -71,7 +72,7 @@ class WebhookWorker:
             "CARERCHECK_TELEGRAM_RATE_LIMIT": str(rate_limit),
             "CARERCHECK_ENCRYPTION_KEYS": TEST_KEY,
             "CARERCHECK_CARDS_DIR": str(workdir / "cards"),
-            **ALLOCATOR,
+            **SERVICE_ENV,
         } | (extra_env or {})
         self.log_path = workdir / f"{name}.log"
         self.proc: subprocess.Popen[bytes] | None = None

@@ -22,7 +22,7 @@ from jsonschema_rs import validator_for
 from bot.cli import parser
 from bot.content import build_engine
 from bot.settings import SETTINGS, setting
-from bot.testing.workers import ALLOCATOR
+from bot.testing.workers import SERVICE_ENV
 
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
@@ -248,11 +248,28 @@ def test_the_image_is_built_in_stages_and_runs_unprivileged() -> None:
     assert fonts == "/usr/share/fonts/truetype/noto"  # where Debian's fonts-noto-core puts them
 
 
-def test_the_image_and_the_service_set_the_allocator_as_the_tests_run_workers() -> None:
+def test_the_image_and_the_units_run_carercheck_as_the_tests_run_workers() -> None:
     service = values(unit(DEPLOY / "systemd" / "carercheck.service"), "Environment")
-    for name, value in ALLOCATOR.items():
+    admin = (DEPLOY / "systemd" / "carercheck-admin").read_text(encoding="utf-8")
+    for name, value in SERVICE_ENV.items():
         assert re.search(rf"^\s+{name}={value} ", dockerfile(), re.M), name
         assert f"{name}={value}" in service, name
+        assert f"--property=Environment={name}={value} " in admin, name
+
+
+def test_what_runs_optimized_is_compiled_optimized_where_it_is_installed() -> None:
+    """Without its ``.opt-2.pyc`` files, each start would compile every module again."""
+    assert SERVICE_ENV["PYTHONOPTIMIZE"] == "2"
+    assert re.search(r"/opt/carercheck/bin/python -OO -m compileall -q /opt/carercheck/lib\b",
+                     dockerfile())  # fmt: skip
+    guide = (DEPLOY / "README.md").read_text(encoding="utf-8")
+    installs = re.findall(r"^sudo /opt/carercheck/venv/bin/pip install .*$", guide, re.M)
+    compiles = re.findall(
+        r"^sudo /opt/carercheck/venv/bin/python -OO -m compileall -q /opt/carercheck/venv/lib$",
+        guide,
+        re.M,
+    )
+    assert installs and len(compiles) == len(installs)
 
 
 def test_the_units_are_hardened() -> None:

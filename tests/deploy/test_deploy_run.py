@@ -22,6 +22,7 @@ from test_deploy_files import DEPLOY, ENTRYPOINTS, entrypoint_param
 from bot.storage.crypto import Cipher
 from bot.testing.processes import free_port
 from bot.testing.telegram import FakeBotApi
+from bot.testing.workers import SERVICE_ENV
 
 CARERCHECK = str(Path(sys.executable).with_name("carercheck"))
 TOKEN = "123:ABC"
@@ -63,12 +64,16 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def clean_env(**env: str) -> dict[str, str]:
-    """This process's environment without settings, and ``env`` on top."""
-    return {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith("CARERCHECK_") and k != "TELEGRAM_BOT_TOKEN"
-    } | env
+    """This process's environment without settings, what the image sets, and ``env`` on top."""
+    return (
+        {
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith("CARERCHECK_") and k != "TELEGRAM_BOT_TOKEN"
+        }
+        | SERVICE_ENV
+        | env
+    )
 
 
 def run(folder: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
