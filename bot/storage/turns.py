@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import time
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -27,6 +26,7 @@ from bot.engine import (
 from bot.engine.notices import forget_messages, status_messages
 from bot.storage import stats
 from bot.storage.crypto import CannotDecrypt, Cipher, seal, unseal
+from bot.storage.lastsaves import LastSaves
 from bot.storage.referrals import Person, ReferralStore
 from bot.storage.store import ConcurrentUpdate, ConversationStore, Stored
 
@@ -35,8 +35,6 @@ log = logging.getLogger(__name__)
 RETRIES = 3
 ERASED = 0
 """The version of a turn after which the conversation no longer exists (forget)."""
-CACHED = 4096
-"""Rows kept from this process's own saves, so a person's next turn need not read first."""
 
 
 @dataclass(frozen=True)
@@ -70,10 +68,10 @@ class Conversations:
         self.cipher = cipher
         """Encrypts sessions holding personal details, and referrals; None: they are refused."""
         self.referrals = ReferralStore(store.db, cipher, engine.organisations)
-        self._saved: OrderedDict[str, Stored] = OrderedDict()
-        """The rows this process saved last, newest last (at most CACHED). A turn starts from
-        one without reading; its guarded UPDATE fails if any other turn saved or deleted the
-        row since, and then it reads and tries again, as after any lost race."""
+        self._saved = LastSaves()
+        """The rows this process saved last. A turn starts from one without reading; its
+        guarded UPDATE fails if any other turn saved or deleted the row since, and then it
+        reads and tries again, as after any lost race."""
 
     def open(
         self,
@@ -138,7 +136,7 @@ class Conversations:
     ) -> list[Event]:
         """Erase the person: their referrals where still possible, then their conversation."""
         recalled, delivered = self.referrals.forget(self.channel, user_id, at)
-        self._saved.pop(user_id, None)
+        self._saved.take(user_id)
         self.store.forget(self.channel, user_id)
         with self.store.db.begin() as conn:  # not even the anonymous count of this run is kept
             stats.forget(conn, session.state.run)
@@ -177,7 +175,7 @@ class Conversations:
         """
         with self.store.connection() as conn:
             for attempt in range(RETRIES + 1):
-                stored = self._saved.pop(user_id, None) if attempt == 0 else None
+                stored = self._saved.take(user_id) if attempt == 0 else None
                 cached = stored is not None
                 if not cached:
                     stored = self.store.load(self.channel, user_id, conn)
@@ -201,9 +199,7 @@ class Conversations:
 
     def _keep(self, user_id: str, stored: Stored | None, version: int, text: str) -> None:
         """Remember the row just saved (a new row's id is not needed: it is only logged)."""
-        self._saved[user_id] = Stored(stored.id if stored else 0, text, version)
-        if len(self._saved) > CACHED:
-            self._saved.popitem(last=False)
+        self._saved.put(user_id, Stored(stored.id if stored else 0, text, version))
 
     def _new(
         self,
@@ -248,7 +244,7 @@ class Conversations:
 
     def forget(self, user_id: str) -> bool:
         """Erase this person's conversation."""
-        self._saved.pop(user_id, None)
+        self._saved.take(user_id)
         return self.store.forget(self.channel, user_id)
 
     def _read(self, state: str, row_id: int) -> Session | None:
