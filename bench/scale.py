@@ -4,6 +4,7 @@ Run it with ``.venv/bin/python bench/scale.py`` (about three minutes), or for in
 
     .venv/bin/python bench/scale.py --quick                  # 1,000 stored, fewer screenings
     .venv/bin/python bench/scale.py --screenings 400 --at-once 80
+    .venv/bin/python bench/scale.py --worker-cpus 0.4         # each worker capped (as root)
 
 It needs PostgreSQL (the ``CARERCHECK_TEST_POSTGRES_URL`` server, by default the local ``test``
 database) and works in a schema of its own, dropped at the end.
@@ -22,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import random
 import statistics
@@ -48,6 +50,7 @@ from bot.content import build_engine
 from bot.engine import Choose, Engine, Text
 from bot.storage import connect, upgrade
 from bot.storage.models import Conversation
+from bot.testing.cpulimit import CpuLimit
 from bot.testing.drill import ROOT, Plan, cast, plays
 from bot.testing.people import Counts, Person
 from bot.testing.schemas import own_schema
@@ -135,12 +138,16 @@ async def case(
     with (
         tempfile.TemporaryDirectory() as workdir,
         FakeBotApi(token=TOKEN, spec=Unchecked.load()) as api,
+        contextlib.ExitStack() as quotas,
     ):
         workers = [
             WebhookWorker(f"worker{n}", Path(workdir), api.base_url, url) for n in range(workers_n)
         ]
-        for worker in workers:
+        for n, worker in enumerate(workers):
             worker.start()
+            if args.worker_cpus:  # each worker a quota of its own, as a container's cpus:
+                name = f"carercheck-scale-{os.getpid()}-{n}"
+                quotas.enter_context(CpuLimit(name, args.worker_cpus)).add(worker.pid)
         try:
             for worker in workers:
                 await asyncio.to_thread(worker.wait_ready)
@@ -286,6 +293,11 @@ def main() -> int:
     parser.add_argument("--at-once", type=int, default=40, help="screenings in progress at once")
     parser.add_argument("--stored", default="10000,100000", help="stored conversations, a list")
     parser.add_argument("--quick", action="store_true", help="--screenings 60 --stored 1000,10000")
+    parser.add_argument(
+        "--worker-cpus",
+        type=float,
+        help="cap each worker at this many CPUs (a cgroup quota; needs root), e.g. 0.4",
+    )
     args = parser.parse_args()
     if args.quick:
         args.screenings, args.stored = 60, "1000,10000"
@@ -293,6 +305,8 @@ def main() -> int:
         f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} CPUs, Python "
         f"{sys.version.split()[0]}, load average {os.getloadavg()[0]:.2f}"
     )
+    if args.worker_cpus:
+        print(f"each worker capped at {args.worker_cpus} CPUs (cgroup CPU quota)")
     asyncio.run(main_async(args))
     return 0
 
