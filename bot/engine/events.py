@@ -121,7 +121,14 @@ class CheckInCancelled(Event):
 
 @dataclass(frozen=True)
 class InputRepeated(Event):
-    """The input's key was seen before (a delivery retried): nothing changed, nothing to say."""
+    """The input's key was seen before (a delivery retried): nothing changed.
+
+    ``reply`` holds the messages that answered the first delivery, when the input is the newest
+    keyed one and its reply was kept (see ``bot.engine.redelivery``); else it is empty, and the
+    host shows the current question again.
+    """
+
+    reply: tuple[MessageCreated, ...] = ()
 
 
 @dataclass(frozen=True)

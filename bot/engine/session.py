@@ -6,7 +6,7 @@ import json
 from collections.abc import Callable
 from datetime import timedelta
 
-from bot.engine import texts
+from bot.engine import redelivery, texts
 from bot.engine.checkin import CHECK_IN, CHECK_IN_START
 from bot.engine.commands import Commands
 from bot.engine.events import (
@@ -44,8 +44,14 @@ class Session(Commands):
     def private(self) -> bool:
         """Whether the session holds personal details or the person's own words.
 
-        The host stores such a session encrypted: referral details, or a free-text answer.
+        The host stores such a session encrypted: referral details, a free-text answer, or a
+        kept reply that may show them (see ``bot.engine.redelivery``).
         """
+        kept = self.state.last_reply
+        return self._holds_details() or (kept is not None and kept.private)
+
+    def _holds_details(self) -> bool:
+        """Whether the state itself holds referral details or a free-text answer."""
         if self.state.referral:
             return True
         flow = self.flow
@@ -73,11 +79,34 @@ class Session(Commands):
         return [SessionRestarted("corrupt"), notice]
 
     def resume(self, inp: Input) -> list[Event]:
-        """Take one input and return what happened, as events."""
-        if inp.key is not None:
-            if inp.key in self.state.recent_keys:
-                return [InputRepeated()]
-            self.state.recent_keys = [*self.state.recent_keys, inp.key][-RECENT_KEYS:]
+        """Take one input and return what happened, as events.
+
+        An input whose key was seen recently changes nothing: if it is the newest keyed input,
+        ``InputRepeated.reply`` holds the messages that answered it (see ``answered``).
+        """
+        if inp.key is None:
+            self.state.last_reply = None  # the newest input has no key: nothing to repeat
+            return self._resume(inp)
+        if inp.key in self.state.recent_keys:
+            kept = redelivery.reply(self.state.last_reply, inp.key, self.current)
+            return [InputRepeated(kept)]
+        private = self._holds_details()  # before the turn: what the reply shows may go in it
+        events = self._resume(inp)
+        self.answered(inp.key, events, private=private)
+        return events
+
+    def answered(self, key: str, events: list[Event], *, private: bool = False) -> None:
+        """Note that ``events`` answered the input with ``key``: a repeat of it gets them again.
+
+        Only this reply is kept, in place of the one before. ``private``: the session held
+        personal details before the turn, so its messages may show them.
+        """
+        if key not in self.state.recent_keys:
+            self.state.recent_keys = [*self.state.recent_keys, key][-RECENT_KEYS:]
+        private = private or self._holds_details()
+        self.state.last_reply = redelivery.keep(key, events, self.current(), private=private)
+
+    def _resume(self, inp: Input) -> list[Event]:
         if self._asks_to_forget(inp):  # before anything else: nothing is kept, nothing is asked
             return self.forget()
         if self.check_in_falls_due(inp.at):

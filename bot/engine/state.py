@@ -18,10 +18,41 @@ WAITING = "waiting"
 DONE = "done"
 STOPPED = "stopped"
 STATUSES = frozenset({WAITING, DONE, STOPPED})
+MESSAGE_FIELDS = frozenset({"text", "kind", "options", "node", "prompt", "progress", "picture"})
+"""The fields of a kept message; one left out has its default (see ``MessageCreated``)."""
 
 
 class CorruptSession(ValueError):
     """A stored session that cannot be read: wrong format version, or damaged."""
+
+
+@dataclass(frozen=True)
+class KeptReply:
+    """The messages that answered the input with ``key``, as JSON (see ``bot.engine.redelivery``).
+
+    ``private``: they may show personal details (the host stores the session encrypted).
+    ``current``: the reply was the current question, and is shown again rather than kept.
+    """
+
+    key: str
+    messages: tuple[dict[str, Any], ...] = ()
+    private: bool = False
+    current: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON-ready form."""
+        return {
+            "key": self.key,
+            "messages": list(self.messages),
+            "private": self.private,
+            "current": self.current,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Any) -> KeptReply:
+        """Read it back; TypeError, KeyError or ValueError if it is damaged."""
+        messages = tuple(_message(m) for m in data["messages"])
+        return cls(_str(data["key"]), messages, _bool(data["private"]), _bool(data["current"]))
 
 
 @dataclass
@@ -63,6 +94,8 @@ class RunState:
     """Results known before they are asked (the area of a deep link's source): not asked."""
     recent_keys: list[str] = field(default_factory=list)
     """Keys of the last inputs (see ``Input.key``), newest last."""
+    last_reply: KeptReply | None = None
+    """The messages that answered the newest keyed input, for a repeated delivery of it."""
     outcome: str | None = None
     run: str = ""
     """A random id of this run through the flow (a new one on each restart): anonymous
@@ -97,6 +130,7 @@ class RunState:
             "source": self.source,
             "preset": {k: _json(v) for k, v in self.preset.items()},
             "recent_keys": list(self.recent_keys),
+            "last_reply": None if self.last_reply is None else self.last_reply.to_dict(),
             "outcome": self.outcome,
             "run": self.run,
             "asked": self.asked,
@@ -133,6 +167,7 @@ class RunState:
                 source=_maybe(_str, data.get("source")),
                 preset={_str(k): _value(v) for k, v in data.get("preset", {}).items()},
                 recent_keys=[_str(k) for k in data.get("recent_keys", [])],
+                last_reply=_maybe(KeptReply.from_dict, data.get("last_reply")),
                 outcome=None if data["outcome"] is None else _str(data["outcome"]),
                 run=_str(data.get("run", "")),
                 asked=_int(data["asked"]),
@@ -145,6 +180,24 @@ class RunState:
         if state.status not in STATUSES or len(state.answers) > MAX_ANSWERS:
             raise CorruptSession("session values out of range")
         return state
+
+
+def _message(data: Any) -> dict[str, Any]:
+    """A kept message (see ``bot.engine.redelivery``), checked field by field."""
+    if not isinstance(data, dict) or not set(data) <= MESSAGE_FIELDS:
+        raise ValueError("not a kept message")
+    message: dict[str, Any] = {"text": _str(data["text"])}
+    for name in ("kind", "node", "picture"):
+        if name in data:
+            message[name] = _str(data[name])
+    if "prompt" in data:
+        message["prompt"] = _int(data["prompt"])
+    if "options" in data:
+        message["options"] = [[_str(i), _str(label)] for i, label in data["options"]]
+    if "progress" in data:
+        done, total = data["progress"]
+        message["progress"] = [_int(done), _int(total)]
+    return message
 
 
 def _maybe(read: Callable[[Any], T], value: Any) -> T | None:

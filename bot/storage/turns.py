@@ -117,9 +117,11 @@ class Conversations:
                 session, events = self._new(stored, inp.at, language)
                 if isinstance(inp, Command):  # e.g. a language chosen before anything else
                     events += session.resume(inp)
+                if inp.key is not None:  # a repeat gets all of it again
+                    session.answered(inp.key, events)
             else:
                 events = session.resume(inp)
-            if events == [InputRepeated()] and stored is not None:
+            if any(isinstance(e, InputRepeated) for e in events) and stored is not None:
                 return Turn(events, session, stored.version)  # a retried delivery: no write
             if any(isinstance(e, ForgetRequested) for e in events):
                 return Turn(self._forget(user_id, session, events, inp.at), session, ERASED)

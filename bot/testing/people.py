@@ -93,7 +93,8 @@ class Person:
     _running: list[tuple[WebhookWorker, int]] = field(default_factory=list)
     """Every worker and its start count when the step's update was first sent: a worker
     killed since may have taken it first, applied it and died mid-reply before a retry went
-    to another (which then sends the current question again, not the whole reply)."""
+    to another (which then sends the whole reply again, or only the current question when the
+    update is no longer the newest, or the reply was the answer to ``status``)."""
     _since: float = 0.0
 
     @property
@@ -110,10 +111,11 @@ class Person:
         """Do step ``number`` of the script, and wait for its reply.
 
         After the first step, its update may go to two workers at once (``duplicate``: the
-        second gets the question again) or a tap may be tapped twice (``race``: the second is
+        second gets the same reply again) or a tap may be tapped twice (``race``: the second is
         told the question has moved on, and gets it again).
         """
         replies, rough = self.script.replies[number], number > 0
+        once = replies
         mark, started = len(self.inbox.messages), time.monotonic()
         update = self._update(step)
         self._running = [(w, w.starts) for w in self.telegram.workers]
@@ -123,7 +125,7 @@ class Person:
             sends[0].close()  # not sent: it goes to both workers instead
             sends = [self.telegram.deliver(update, first), self.telegram.deliver(update, second)]
             self.counts.duplicates += 1
-            replies = None if replies is None else replies + 1
+            replies = None if replies is None else 2 * replies
         elif rough and step.kind == "tap" and self.rng.random() < self.race:
             extra.append(self._update(step))
             sends.append(self.telegram.deliver(extra[-1]))
@@ -131,8 +133,8 @@ class Person:
             replies = None if replies is None else replies + self.script.raced[number]
         self._takers = list(await asyncio.gather(*sends))
         self.counts.steps += 1
-        if not extra and len(set(self._takers)) < len(sends) and replies is not None:
-            replies -= 1  # both copies went to one worker (the other was down): it drops one
+        if not extra and len(set(self._takers)) < len(sends):
+            replies = once  # both copies went to one worker (the other was down): it drops one
         await self._settle(mark, step, update, replies, extra=extra, keyed=rough)
         new = self.inbox.messages[mark:]
         if new:

@@ -327,30 +327,47 @@ async def test_the_command_menu_is_registered_per_language(
         assert menus[language] != menus[""], language
 
 
-async def test_two_workers_given_the_same_update_apply_it_once(
-    api: FakeBotApi, app: Any, real_engine: Engine, tmp_path: Path
+@pytest.mark.parametrize(
+    ("typed", "messages", "answers"),
+    [
+        (None, 1, [("welcome", "start")]),  # a tap on "Yes, let's start"
+        ("I am scared he will hurt me", 3, []),  # help first, then the question again
+    ],
+)
+async def test_two_workers_given_the_same_update_send_the_same_reply(
+    api: FakeBotApi,
+    app: Any,
+    real_engine: Engine,
+    tmp_path: Path,
+    typed: str | None,
+    messages: int,
+    answers: list[tuple[str, str]],
 ) -> None:
     await start(api, app)
     last = api.sent(USER)[-1]
-    api.tap(USER, last["message_id"], data_for(last, "start"))
+    if typed is None:
+        api.tap(USER, last["message_id"], data_for(last, "start"))
+    else:
+        api.send_text(USER, typed)
     [update] = await app.bot.get_updates(offset=0, timeout=0)
     db = connect(f"sqlite:///{tmp_path / 'tg.db'}")  # the same database, another process
     other = build_application(
         TOKEN, api.base_url, Conversations(real_engine, ConversationStore(db), channel="telegram")
     )
+    before = len(api.sent(USER))
     async with other:
         await app.process_update(update)
         after_first = api.sent(USER)
         await other.process_update(update)  # Telegram retried it to the other worker
     db.dispose()
-    # The first worker may have died before replying: the person gets the question again.
-    again = api.sent(USER)[len(after_first) :]
-    assert [(m["text"], buttons(m)) for m in again] == [
-        (after_first[-1]["text"], buttons(after_first[-1]))
-    ]
+    # The first worker may have died before replying in full: the person gets all of it again.
+    first = [(m["text"], buttons(m)) for m in after_first[before:]]
+    again = [(m["text"], buttons(m)) for m in api.sent(USER)[len(after_first) :]]
+    assert len(first) == messages and again == first
     convs = app.bot_data["conversations"]
     session = convs.engine.load_session(convs.store.load("telegram", str(USER)).state)
-    assert session.state.answers == [("welcome", "start")]
+    assert session.state.answers == answers
+    assert session.state.alarms == ([] if typed is None else ["safeguarding"])  # raised once
 
 
 async def test_a_tap_telegram_will_not_let_us_answer_still_counts(

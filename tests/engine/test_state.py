@@ -18,7 +18,7 @@ from bot.engine import (
     Text,
 )
 from bot.engine.limits import MAX_ANSWERS, SESSION_FORMAT
-from bot.engine.state import DONE, STOPPED, WAITING, RunState
+from bot.engine.state import DONE, STOPPED, WAITING, KeptReply, RunState
 
 AT = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -41,6 +41,22 @@ def full_state() -> RunState:
         outcome="carer",
         asked=7,
         turns=9,
+        recent_keys=["41", "42"],
+        last_reply=KeptReply(
+            "42",
+            (
+                {"text": "That means you are a carer."},
+                {
+                    "text": "How old are you?",
+                    "kind": "question",
+                    "options": [["_explain", "I don't understand"]],
+                    "node": "age",
+                    "prompt": 7,
+                    "progress": [2, 2],
+                    "picture": "1f9d3",
+                },
+            ),
+        ),
     )
 
 
@@ -76,6 +92,13 @@ def drop(key: str) -> Callable[[dict[str, Any]], None]:
     return lambda data: data.pop(key)
 
 
+def kept(**values: Any) -> Callable[[dict[str, Any]], None]:
+    """A kept reply, valid but for ``values`` (None: left out)."""
+    reply = {"key": "4", "messages": [{"text": "a"}], "private": False, "current": False}
+    reply = {k: v for k, v in (reply | values).items() if v is not None}
+    return change(last_reply=reply)
+
+
 # description, how the stored dict is damaged
 DAMAGED: list[tuple[str, Callable[[dict[str, Any]], None]]] = [
     ("newer format", change(format=SESSION_FORMAT + 1)),
@@ -108,7 +131,29 @@ DAMAGED: list[tuple[str, Callable[[dict[str, Any]], None]]] = [
     ("unknown status", change(status="paused")),
     ("status null", change(status=None)),
     ("too many answers", change(answers=[["hello", "yes"]] * (MAX_ANSWERS + 1))),
+    ("kept reply a list", change(last_reply=[])),
+    ("kept reply without a key", kept(key=None)),
+    ("kept key a number", kept(key=42)),
+    ("kept private as text", kept(private="no")),
+    ("kept current missing", kept(current=None)),
+    ("kept message text", kept(messages=["hi"])),
+    ("kept message field unknown", kept(messages=[{"text": "a", "x": 1}])),
+    ("kept message prompt text", kept(messages=[{"text": "a", "prompt": "1"}])),
+    ("kept message progress short", kept(messages=[{"text": "a", "progress": [1]}])),
+    ("kept message option alone", kept(messages=[{"text": "a", "options": [["yes"]]}])),
 ]
+
+
+def test_a_valid_kept_reply_reads_back() -> None:
+    data = full_state().to_dict()
+    kept()(data)
+    assert RunState.from_dict(data).last_reply is not None
+
+
+def test_a_state_saved_before_replies_were_kept_reads_back() -> None:
+    data = full_state().to_dict()
+    del data["last_reply"]
+    assert RunState.from_dict(data).last_reply is None
 
 
 @pytest.mark.parametrize("damage", [d[1] for d in DAMAGED], ids=[d[0] for d in DAMAGED])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -13,7 +14,7 @@ from sqlalchemy import Connection, func, select, update
 from sqlalchemy import Engine as SAEngine
 
 from bot.adapters.jsonl import parse
-from bot.engine import Engine, MessageCreated
+from bot.engine import Choose, Engine, InputRepeated, MessageCreated, Text
 from bot.engine.reference import counting_references
 from bot.referrals.desk import change_status
 from bot.storage import Conversations, ConversationStore
@@ -42,10 +43,14 @@ def texts(events: list[Any]) -> list[str]:
     return [e.text for e in events if isinstance(e, MessageCreated)]
 
 
-def drive(convs: Conversations, inputs: list[dict[str, Any]], at: datetime = AT) -> Any:
+def drive(
+    convs: Conversations, inputs: list[dict[str, Any]], at: datetime = AT, *, keyed: bool = False
+) -> Any:
+    """Each input as a turn; ``keyed``: with keys 1, 2, ... as Telegram's update ids."""
     turn = convs.open(USER, at=at)
     for i, raw in enumerate(inputs, start=1):
-        turn = convs.turn(USER, parse(json.dumps(raw), at + timedelta(minutes=i)))
+        inp = parse(json.dumps(raw), at + timedelta(minutes=i))
+        turn = convs.turn(USER, dataclasses.replace(inp, key=str(i)) if keyed else inp)
     return turn
 
 
@@ -132,6 +137,29 @@ def test_a_session_without_personal_details_is_stored_plain(convs: Conversations
     drive(convs, [{"choose": "start"}, {"choose": "for_myself"}])
     stored = convs.store.load("telegram", USER)
     assert stored is not None and stored.state.startswith("{")
+
+
+def test_a_kept_reply_showing_contact_details_is_never_stored_plain(
+    convs: Conversations, db: SAEngine, persona: Persona
+) -> None:
+    inputs = [*persona("mum_of_disabled_son_says_just_a_mum"), *DETAILS]  # no own words
+    review = drive(convs, inputs, keyed=True)
+    assert any("Phone: 0116 496 0999" in t for t in texts(review.events))
+    stored = convs.store.load("telegram", USER)
+    assert stored is not None and stored.state.startswith("f1:")
+    assert "496 0999" not in stored.state and "Zebedee" not in stored.state
+    consent = dataclasses.replace(Choose(AT + timedelta(hours=1), "yes"), key="consent")
+    sent = convs.turn(USER, consent)
+    assert sent.session.state.referral == {}  # the details went with the referral
+    stored = convs.store.load("telegram", USER)
+    assert stored is not None and stored.state.startswith("f1:")  # its reply came from them
+    again = convs.turn(USER, consent)
+    assert isinstance(again.events[0], InputRepeated)
+    assert texts(list(again.events[0].reply)) == texts(sent.events)  # the same confirmation
+    assert again.version == sent.version and count(db, Referral) == 1  # and no second referral
+    convs.turn(USER, Text(AT + timedelta(hours=2), "hello", key="next"))
+    stored = convs.store.load("telegram", USER)
+    assert stored is not None and stored.state.startswith("{")  # nothing personal is left
 
 
 def test_a_reference_already_taken_is_replaced(

@@ -11,6 +11,7 @@ from bot.engine import (
     Choose,
     Command,
     Engine,
+    Event,
     InputRepeated,
     MessageCreated,
     SessionRestarted,
@@ -152,10 +153,32 @@ def test_forget(convs: Conversations) -> None:
     assert convs.store.load("terminal", "u1") is None
 
 
+def messages(events: list[Event]) -> tuple[MessageCreated, ...]:
+    return tuple(e for e in events if isinstance(e, MessageCreated))
+
+
 def test_a_repeated_delivery_is_not_applied_or_written(convs: Conversations) -> None:
     convs.open("u1", at=AT)
     first = convs.turn("u1", Text(AT, "yes", key="41"))
     again = convs.turn("u1", Text(AT, "no", key="41"))
-    assert again.events == [InputRepeated()]
-    assert again.version == first.version
+    reply = messages(first.events)
+    assert reply and again.events == [InputRepeated(reply)]  # the same messages again
+    assert again.version == first.version  # nothing written
     assert again.session.state.answers == [("hello", "yes")]
+    convs.turn("u1", Text(AT, "15", key="42"))
+    older = convs.turn("u1", Text(AT, "no", key="41"))
+    assert older.events == [InputRepeated()]  # not the newest: the host shows the question
+
+
+def test_a_repeat_of_a_first_command_gets_all_of_its_reply(convs: Conversations) -> None:
+    first = convs.turn("u1", Command(AT, "help", key="7"))  # no conversation yet: a new one
+    again = convs.turn("u1", Command(AT, "help", key="7"))
+    assert again.events == [InputRepeated(messages(first.events))]
+    assert again.version == first.version
+
+
+def test_a_repeat_of_a_first_text_is_not_taken_as_an_answer(convs: Conversations) -> None:
+    first = convs.turn("u1", Text(AT, "yes", key="7"))  # no conversation yet: it starts
+    again = convs.turn("u1", Text(AT, "yes", key="7"))
+    assert again.events == [InputRepeated(messages(first.events))]
+    assert again.session.state.answers == []

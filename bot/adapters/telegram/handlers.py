@@ -24,7 +24,7 @@ from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from bot.adapters.cards import Cards
 from bot.adapters.telegram.render import Outgoing, outgoing, parse_callback, tapped_label
-from bot.engine import Choose, Command, Input, InputRepeated, Text
+from bot.engine import Choose, Command, Event, Input, InputRepeated, Text
 from bot.engine.events import ResultChanged
 from bot.engine.text import fill
 from bot.i18n import N_, Msg
@@ -40,8 +40,8 @@ Context = ContextTypes.DEFAULT_TYPE
 CHANNEL = "telegram"
 SEEN_UPDATES = 10_000
 """Update ids (and groups told to go private) remembered in memory. Storage also refuses a
-repeated update, across restarts and workers (``Input.key``), and sends the current question
-again; this only saves it the work."""
+repeated update, across restarts and workers (``Input.key``), and its reply is sent again;
+this only saves it the work."""
 COMMANDS = (
     "help",
     "back",
@@ -238,9 +238,9 @@ class Handlers:
 
         ``first`` is one of this channel's own messages to send before the turn's; ``alongside``
         is a Bot API call made for the turn while its messages are sent. A repeated
-        delivery of the update (same update id) changes nothing and gets the current question
-        again: Telegram delivers again only what got no answer, so the worker that took it
-        first may have saved the turn and died before replying.
+        delivery of the update (same update id) changes nothing and gets the same messages
+        again (see ``_repeated``): Telegram delivers again only what got no answer, so the
+        worker that took it first may have saved the turn and died before replying in full.
         """
         user_id = _user_id(update)
         if user_id is None or update.effective_chat is None:
@@ -248,8 +248,8 @@ class Handlers:
         keyed = dataclasses.replace(inp, key=str(update.update_id))  # a retry changes nothing
         async with self._lock(user_id):
             turn = await self._turn(user_id, keyed)
-            if turn.events == [InputRepeated()]:
-                repeated = dataclasses.replace(turn, events=turn.session.current())
+            repeated = _repeated(turn)
+            if repeated is not None:
                 await self._send(context, update.effective_chat.id, repeated)
                 return None
             if first is not None:
@@ -297,6 +297,19 @@ class Handlers:
         if lock is None:
             lock = self._locks[user_id] = asyncio.Lock()
         return lock
+
+
+def _repeated(turn: Turn) -> Turn | None:
+    """For a repeated delivery, the turn with what to send again; None for any other turn.
+
+    That is the first delivery's messages when it is the newest update, else the current
+    question.
+    """
+    for event in turn.events:
+        if isinstance(event, InputRepeated):
+            again: list[Event] = [*event.reply] or turn.session.current()
+            return dataclasses.replace(turn, events=again)
+    return None
 
 
 def _source(args: list[str] | None) -> str | None:
