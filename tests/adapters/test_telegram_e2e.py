@@ -34,7 +34,8 @@ FONTS = Path("/usr/share/fonts/truetype/noto")
 TOKEN = "123:ABC"
 USER = 77
 SECRET = "e2e-secret"
-Send = Callable[[dict[str, Any]], Awaitable[None]]
+Send = Callable[..., Awaitable[None]]
+"""Delivers an update; in webhook mode, ``status=`` is the answer the route must give."""
 
 
 @pytest.fixture(scope="module")
@@ -64,8 +65,8 @@ async def running(
             await app.bot.set_webhook(url, secret_token=SECRET, allowed_updates=ALLOWED_UPDATES)
             serving = await _serve(Starlette(routes=[webhook_route(app, "/hook", SECRET)]), port)
 
-            async def send(update: dict[str, Any]) -> None:  # from a thread: this loop serves
-                await asyncio.to_thread(_post, api, url, update)
+            async def send(update: dict[str, Any], status: int = 200) -> None:
+                await asyncio.to_thread(_post, api, url, update, status)  # this loop serves
 
         await app.start()
         try:
@@ -90,12 +91,12 @@ async def _serve(app: Starlette, port: int) -> tuple[uvicorn.Server, asyncio.Tas
     return server, task
 
 
-async def _queued(update: dict[str, Any]) -> None:
+async def _queued(update: dict[str, Any], status: int = 200) -> None:
     """Polling: the fake's queue already holds the update; the bot fetches it."""
 
 
-def _post(api: FakeBotApi, url: str, update: dict[str, Any]) -> None:
-    assert api.post_update(url, update, secret_token=SECRET) == 200
+def _post(api: FakeBotApi, url: str, update: dict[str, Any], status: int) -> None:
+    assert api.post_update(url, update, secret_token=SECRET) == status
 
 
 async def replies(api: FakeBotApi, count: int, timeout: float = 20.0) -> list[dict[str, Any]]:
@@ -199,3 +200,32 @@ async def test_a_whole_screening_in_easy_read_sends_cards(
     assert all(m.get("caption") for m in photos)
     assert len({p["photo"][-1]["file_id"] for p in photos}) <= len(photos)
     assert list((tmp_path / "cards").glob("*.png"))
+
+
+async def test_a_reply_telegram_failed_to_take_comes_whole_when_it_delivers_again(
+    real_engine: Engine, tmp_path: Path
+) -> None:
+    """Telegram answers "Bad Gateway" to the reply's first message: the webhook answers 500,
+    Telegram delivers the update again, and the person gets the whole reply, once."""
+    with FakeBotApi(token=TOKEN) as api:
+        async with running("webhook", api, real_engine, tmp_path) as send:
+            await send(api.send_text(USER, "/start"))
+            for wanted in (":en", ":no"):  # English, no Easy Read: its reply is several messages
+                question = (await replies(api, len(api.sent(USER))))[-1]
+                rows = question["reply_markup"]["inline_keyboard"]
+                data = next(b["callback_data"] for row in rows for b in row
+                            if b["callback_data"].endswith(wanted))  # fmt: skip
+                before = len(api.sent(USER))
+                tap = api.tap(USER, question["message_id"], data)
+                if wanted == ":no":
+                    api.refuse("sendMessage", "Bad Gateway", 502)
+                    await send(tap, status=500)
+                    assert len(api.sent(USER)) == before  # nothing reached the person
+                await send(tap)
+                sent = await replies(api, before + 1)
+            reply = [words(m) for m in sent[before:]]
+            calls = [name for name, _ in api.calls].count("answerCallbackQuery")
+        api.assert_clean()
+    assert len(reply) >= 2 and sent[-1].get("reply_markup")  # what it says, then a question
+    assert len(set(reply)) == len(reply)  # each message once
+    assert calls == 3  # each tap acknowledged: the first, and the failed one twice

@@ -19,7 +19,7 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
 from telegram import CallbackQuery, Message, Update
-from telegram.error import BadRequest, Forbidden
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from bot.adapters.cards import Cards
@@ -247,18 +247,40 @@ class Handlers:
             return None
         keyed = dataclasses.replace(inp, key=str(update.update_id))  # a retry changes nothing
         async with self._lock(user_id):
-            turn = await self._turn(user_id, keyed)
-            repeated = _repeated(turn)
-            if repeated is not None:
-                await self._send(context, update.effective_chat.id, repeated)
-                return None
-            if first is not None:
-                await context.bot.send_message(update.effective_chat.id, self._say(update, first))
-            sending = self._send(context, update.effective_chat.id, turn)
-            if alongside is None:
-                await sending
-            else:
-                await asyncio.gather(sending, alongside(turn))
+            try:
+                return await self._reply(
+                    update, context, user_id, keyed, first=first, alongside=alongside
+                )
+            except TelegramError as exc:
+                if telegram_trouble(exc):  # Telegram delivers it again (webhook): let it in
+                    self._seen.pop(update.update_id, None)
+                raise
+
+    async def _reply(
+        self,
+        update: Update,
+        context: Context,
+        user_id: str,
+        keyed: Input,
+        *,
+        first: Msg | None,
+        alongside: Alongside | None,
+    ) -> Turn | None:
+        """The turn, saved, and its messages sent (a repeated delivery's again: None)."""
+        assert update.effective_chat is not None  # checked by _run
+        chat_id = update.effective_chat.id
+        turn = await self._turn(user_id, keyed)
+        repeated = _repeated(turn)
+        if repeated is not None:
+            await self._send(context, chat_id, repeated)
+            return None
+        if first is not None:
+            await context.bot.send_message(chat_id, self._say(update, first))
+        sending = self._send(context, chat_id, turn)
+        if alongside is None:
+            await sending
+        else:
+            await asyncio.gather(sending, alongside(turn))
         return turn
 
     async def _turn(self, user_id: str, inp: Input) -> Turn:
@@ -299,6 +321,16 @@ class Handlers:
         return lock
 
 
+def telegram_trouble(error: object) -> bool:
+    """Whether ``error`` is Telegram's own trouble, which may pass if the update comes again.
+
+    A timeout, a 5xx or flood control; not a request Telegram refused (``BadRequest``).
+    """
+    return isinstance(error, RetryAfter) or (
+        isinstance(error, NetworkError) and not isinstance(error, BadRequest)
+    )
+
+
 def _repeated(turn: Turn) -> Turn | None:
     """For a repeated delivery, the turn with what to send again; None for any other turn.
 
@@ -326,10 +358,13 @@ def _user_id(update: Update) -> str | None:
 
 
 async def _acknowledge(query: CallbackQuery) -> None:
-    """Answer a tap, so the button stops spinning; a tap too old to answer is still applied."""
+    """Answer a tap, so the button stops spinning; a tap too old to answer is still applied.
+
+    Failing to is no reason for Telegram to deliver the tap again (and the reply with it).
+    """
     try:
         await query.answer()
-    except BadRequest as exc:  # e.g. a tap made while the bot was down
+    except TelegramError as exc:  # e.g. a tap made while the bot was down, or a timeout
         log.info("could not answer the tap: %s", exc)
 
 
@@ -348,5 +383,5 @@ async def _mark(message: Message, data: str, turn: Turn) -> None:
             await message.edit_caption(f"{message.caption}\n\n✓ {label}"[:1024])
         else:
             await message.edit_reply_markup(reply_markup=None)
-    except BadRequest as exc:  # e.g. tapped twice: "message is not modified"
+    except TelegramError as exc:  # e.g. tapped twice: "message is not modified"; a timeout
         log.info("could not edit the tapped message: %s", exc)

@@ -4,7 +4,9 @@ This is python-telegram-bot's "custom webhook" pattern: our own ASGI server rece
 POSTs, so the same port can serve health checks, metrics and the dashboard. Telegram gets its
 200 only after the update has been processed, that is after the turn is saved and the reply
 sent; after a crash Telegram sends the update again and the turn is not lost (a repeated
-update is recognised and not applied twice).
+update is recognised and not applied twice, and gets the reply its first delivery made). So
+does an update whose reply Telegram itself failed to take (a timeout, a 5xx, flood control):
+the route answers 500, and Telegram delivers it again.
 """
 
 from __future__ import annotations
@@ -20,14 +22,17 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.routing import Route
 from telegram import Update
-from telegram.ext import Application
+from telegram.ext import Application, ContextTypes
 
 from bot.adapters.telegram.app import ALLOWED_UPDATES
+from bot.adapters.telegram.handlers import telegram_trouble
 
 log = logging.getLogger(__name__)
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 - the header's name
 App = Application[Any, Any, Any, Any, Any, Any]
+FAILED_KEPT = 1000
+"""Update ids remembered as failed until their handling returns (at most updates in flight)."""
 
 
 def webhook_route(application: App, path: str, secret: str, at_once: int = 4) -> Route:
@@ -39,6 +44,8 @@ def webhook_route(application: App, path: str, secret: str, at_once: int = 4) ->
     """
     expected = secret.encode()
     turns = asyncio.Semaphore(at_once)
+    failed = _Failures()
+    application.add_error_handler(failed.note)
 
     async def receive(request: Request) -> Response:
         given = request.headers.get(SECRET_HEADER, "").encode()
@@ -57,9 +64,41 @@ def webhook_route(application: App, path: str, secret: str, at_once: int = 4) ->
             return Response(status_code=400)
         async with turns:
             await application.process_update(update)  # the turn is saved and the reply sent
+        if failed.take(update.update_id):
+            return Response(status_code=500)  # Telegram delivers it again; it is not re-applied
         return Response(status_code=200)
 
     return Route(path, receive, methods=["POST"])
+
+
+class _Failures:
+    """PTB's error handler for the webhook: which updates Telegram should deliver again.
+
+    PTB hands a handler's exception to its error handlers and returns as if all went well.
+    Telegram's own trouble while the reply was sent (a timeout, a 5xx, flood control) is
+    noted, so that the route answers 500; any other error is logged and the update answered
+    200, as delivering it again would fail again.
+    """
+
+    def __init__(self) -> None:
+        self._ids: set[int] = set()
+
+    async def note(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        error = context.error
+        if telegram_trouble(error) and isinstance(update, Update):
+            log.warning("Telegram failed a call for an update: asking for it again",
+                        extra={"error": type(error).__name__})  # fmt: skip
+            if len(self._ids) < FAILED_KEPT:
+                self._ids.add(update.update_id)
+            return
+        log.error("handling an update failed", exc_info=error)
+
+    def take(self, update_id: int) -> bool:
+        """Whether handling this update hit Telegram's trouble (forgotten once asked)."""
+        if update_id in self._ids:
+            self._ids.discard(update_id)
+            return True
+        return False
 
 
 @contextlib.asynccontextmanager

@@ -177,7 +177,7 @@ class FakeBotApi(Chats):
         self.webhook: dict[str, Any] | None = None
         self.allowed_updates: list[str] | None = None
         self.commands: dict[tuple[str, str], list[Json]] = {}
-        self._refusals: dict[str, list[str]] = {}
+        self._refusals: dict[str, list[tuple[int, str]]] = {}
         self._delays: dict[str, list[float]] = {}
         route = Route("/bot{token}/{method}", self._endpoint, methods=["GET", "POST"])
         self._server = BackgroundServer(Starlette(routes=[route]))
@@ -219,13 +219,15 @@ class FakeBotApi(Chats):
             lines = [f"{method}: {' '.join(problems)}" for method, problems in self.violations]
             raise AssertionError("The bot sent invalid Bot API requests:\n" + "\n".join(lines))
 
-    def refuse(self, method: str, description: str) -> None:
-        """Answer the next valid ``method`` call with a 400 ``description``, as Telegram can.
+    def refuse(self, method: str, description: str, code: int = 400) -> None:
+        """Answer the next valid ``method`` call with error ``code``, as Telegram can.
 
-        For example ``refuse("answerCallbackQuery", "Bad Request: query is too old ...")``.
+        For example ``refuse("answerCallbackQuery", "Bad Request: query is too old ...")``,
+        or ``refuse("sendMessage", "Bad Gateway", 502)``: Telegram's own trouble, which
+        python-telegram-bot raises as a ``NetworkError``.
         """
         with self._lock:
-            self._refusals.setdefault(method, []).append(description)
+            self._refusals.setdefault(method, []).append((code, description))
 
     def delay(self, method: str, seconds: float) -> None:
         """Answer the next valid ``method`` call only after ``seconds`` (a slow Telegram).
@@ -281,7 +283,7 @@ class FakeBotApi(Chats):
             await anyio.sleep(wait)
         with self._lock:
             if self._refusals.get(method):
-                raise BotApiError(400, self._refusals[method].pop(0))
+                raise BotApiError(*self._refusals[method].pop(0))
             handler = self._handlers.get(method)
             return True if handler is None else handler(params)
 
