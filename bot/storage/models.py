@@ -33,6 +33,17 @@ metadata = MetaData(naming_convention=NAMING)
 """Every table, with stable constraint names (migrations depend on them)."""
 
 
+def _belongs_to(name: str, parent: str, *, nullable: bool = False) -> Column[int]:
+    """An indexed reference to a row of ``parent``, deleted with it (ON DELETE CASCADE)."""
+    return Column(
+        name,
+        Integer,
+        ForeignKey(f"{parent}.id", ondelete="CASCADE"),
+        nullable=nullable,
+        index=True,
+    )
+
+
 Conversation = Table(
     "conversations",
     metadata,
@@ -109,13 +120,7 @@ Delivery = Table(
     "deliveries",
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
-    Column(
-        "referral_id",
-        Integer,
-        ForeignKey("referrals.id", ondelete="CASCADE"),
-        nullable=False,
-        index=True,
-    ),
+    _belongs_to("referral_id", "referrals"),
     Column(
         "kind",
         String(16),
@@ -147,13 +152,7 @@ DeliveryAttempt = Table(
     "delivery_attempts",
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
-    Column(
-        "delivery_id",
-        Integer,
-        ForeignKey("deliveries.id", ondelete="CASCADE"),
-        nullable=False,
-        index=True,
-    ),
+    _belongs_to("delivery_id", "deliveries"),
     Column("at", DateTime(timezone=True), nullable=False, index=True),
     Column("ok", Boolean, nullable=False),
     Column("detail", String(300), nullable=False),
@@ -167,13 +166,7 @@ ReferralEvent = Table(
     "referral_events",
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
-    Column(
-        "referral_id",
-        Integer,
-        ForeignKey("referrals.id", ondelete="CASCADE"),
-        nullable=False,
-        index=True,
-    ),
+    _belongs_to("referral_id", "referrals"),
     Column("at", DateTime(timezone=True), nullable=False),
     Column("status", String(16), nullable=False),
     Column("note", Text, nullable=True),
@@ -189,13 +182,7 @@ Notice = Table(
     Column("channel", String(32), nullable=False),
     Column("user_id", String(128), nullable=False),
     Column("text", Text, nullable=False),
-    Column(
-        "referral_id",
-        Integer,
-        ForeignKey("referrals.id", ondelete="CASCADE"),
-        nullable=True,
-        index=True,
-    ),
+    _belongs_to("referral_id", "referrals", nullable=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("sent_at", DateTime(timezone=True), nullable=True),
     Index("ix_notices_pending", "channel", "sent_at"),
@@ -238,9 +225,7 @@ PasswordReset = Table(
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("token_hash", String(64), nullable=False, unique=True),
-    Column(
-        "user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True
-    ),
+    _belongs_to("user_id", "users"),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("expires_at", DateTime(timezone=True), nullable=False),
     Column("used_at", DateTime(timezone=True), nullable=True),
@@ -263,9 +248,7 @@ AuditEntry = Table(
     "audit_log",
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
-    Column(
-        "user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True
-    ),
+    _belongs_to("user_id", "users"),
     Column("organisation", String(64), nullable=False, index=True),
     Column("reference", String(16), nullable=True, index=True),
     Column("action", String(64), nullable=False, doc="opened, status, exported."),
