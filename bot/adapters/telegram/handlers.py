@@ -245,11 +245,12 @@ class Handlers:
         user_id = _user_id(update)
         if user_id is None or update.effective_chat is None:
             return None
+        chat_id = update.effective_chat.id
         keyed = dataclasses.replace(inp, key=str(update.update_id))  # a retry changes nothing
         async with self._lock(user_id):
             try:
                 return await self._reply(
-                    update, context, user_id, keyed, first=first, alongside=alongside
+                    update, context, chat_id, user_id, keyed, first=first, alongside=alongside
                 )
             except TelegramError as exc:
                 if telegram_trouble(exc):  # Telegram delivers it again (webhook): let it in
@@ -260,6 +261,7 @@ class Handlers:
         self,
         update: Update,
         context: Context,
+        chat_id: int,
         user_id: str,
         keyed: Input,
         *,
@@ -267,8 +269,6 @@ class Handlers:
         alongside: Alongside | None,
     ) -> Turn | None:
         """The turn, saved, and its messages sent (a repeated delivery's again: None)."""
-        assert update.effective_chat is not None  # checked by _run
-        chat_id = update.effective_chat.id
         turn = await self._turn(user_id, keyed)
         repeated = _repeated(turn)
         if repeated is not None:
