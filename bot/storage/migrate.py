@@ -36,7 +36,7 @@ def alembic_config(db: Engine) -> Config:
 
 def upgrade(db: Engine, revision: str = "head") -> None:
     """Bring the database up to ``revision`` (default: the newest; nothing to do if it is)."""
-    if revision == "head" and current(db) == HEAD:
+    if revision == "head" and is_current(db):
         return
     from alembic import command  # noqa: PLC0415
 

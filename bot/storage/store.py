@@ -51,12 +51,12 @@ _DUE = (
     .limit(bindparam("p_limit"))
 )
 _FORGET = delete(Conversation).where(*_WHO)
-_EXPIRED = select(Conversation.c.id, Conversation.c.state).where(
-    Conversation.c.updated_at < bindparam("p_before"), Conversation.c.check_in_at.is_(None)
+_LEFT = (  # left alone since p_before, and not waiting for a check-in
+    Conversation.c.updated_at < bindparam("p_before"),
+    Conversation.c.check_in_at.is_(None),
 )
-_PURGE = delete(Conversation).where(
-    Conversation.c.updated_at < bindparam("p_before"), Conversation.c.check_in_at.is_(None)
-)
+_EXPIRED = select(Conversation.c.id, Conversation.c.state).where(*_LEFT)
+_PURGE = delete(Conversation).where(*_LEFT)
 
 
 class ConcurrentUpdate(RuntimeError):
